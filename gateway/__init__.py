@@ -1,0 +1,3 @@
+"""Fulfilment GraphQL gateway."""
+
+__version__ = "0.1.0"

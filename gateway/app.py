@@ -1,0 +1,133 @@
+"""create_app(settings): the aiohttp application serving /graphql, /healthz, /readyz."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+
+import aiohttp
+import orjson
+from aiohttp import web
+
+from gateway import graphiql
+from gateway.errors import ProviderError
+from gateway.http import create_session
+from gateway.providers import build_providers
+from gateway.providers.base import Provider
+from gateway.settings import Settings
+from gateway.view import GatewayView
+
+log = logging.getLogger("gateway.app")
+
+SETTINGS = web.AppKey("settings", Settings)
+SESSION = web.AppKey("session", aiohttp.ClientSession)
+PROVIDERS = web.AppKey("providers", dict[str, Provider])
+
+READY_TIMEOUT_S = 5.0
+
+
+def create_app(settings: Settings) -> web.Application:
+    """The gateway application; providers and the HTTP session live in cleanup_ctx."""
+    app = web.Application(middlewares=[json_errors], client_max_size=1024**2)
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(_upstream)
+
+    def providers() -> Mapping[str, Provider]:
+        found: dict[str, Provider] = app[PROVIDERS]
+        return found
+
+    view = GatewayView(
+        settings=settings,
+        providers=providers,
+        render_ide=graphiql.graphiql_response if settings.graphiql else None,
+    )
+    app.router.add_route("*", "/graphql", view)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    if settings.graphiql:
+        graphiql.add_graphiql_static(app)
+    return app
+
+
+async def _upstream(app: web.Application) -> AsyncIterator[None]:
+    session = create_session()
+    app[SESSION] = session
+    app[PROVIDERS] = build_providers(app[SETTINGS], session)
+    yield
+    await session.close()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """The process is up and serving."""
+    return _json({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Every enabled provider answers an authenticated call."""
+    providers = request.app[PROVIDERS]
+
+    async def check(provider: Provider) -> str:
+        try:
+            await asyncio.wait_for(provider.ping(), READY_TIMEOUT_S)
+        except ProviderError as exc:
+            return exc.code
+        except TimeoutError:
+            return "UPSTREAM_UNAVAILABLE"
+        return "ok"
+
+    results = await asyncio.gather(*(check(p) for p in providers.values()))
+    states = {
+        slug.upper(): state for slug, state in zip(providers, results, strict=True)
+    }
+    ready = all(state == "ok" for state in states.values())
+    return _json(
+        {"status": "ready" if ready else "unavailable", "providers": states},
+        status=200 if ready else 503,
+    )
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every error answer outside GraphQL is JSON too, and never a traceback."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return _json(
+            {
+                "errors": [
+                    {"message": exc.reason, "extensions": {"code": str(exc.status)}}
+                ]
+            },
+            status=exc.status,
+            headers={k: v for k, v in exc.headers.items() if k.lower() == "allow"},
+        )
+    except Exception:
+        log.exception("unhandled error serving %s", request.path)
+        return _json(
+            {
+                "errors": [
+                    {
+                        "message": "Internal server error.",
+                        "extensions": {"code": "INTERNAL"},
+                    }
+                ]
+            },
+            status=500,
+        )
+
+
+def _json(
+    data: object, *, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        body=orjson.dumps(data),
+        status=status,
+        content_type="application/json",
+        headers=headers,
+    )

@@ -1,0 +1,32 @@
+"""The per-request GraphQL context: settings, providers and a fresh set of loaders."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from gateway.errors import NotSupported
+from gateway.ids import Ref
+from gateway.loaders import Loaders
+from gateway.providers.base import Provider
+from gateway.settings import Settings
+
+
+@dataclass
+class Context:
+    """What every resolver sees as `info.context`."""
+
+    settings: Settings
+    providers: Mapping[str, Provider]
+    loaders: Loaders
+    request_id: str
+    upstream_calls: Counter[str] = field(default_factory=Counter)
+
+    def provider(self, ref: Ref | str) -> Provider:
+        """The adapter for a ref's provider; NotSupported if it is not enabled."""
+        slug = ref if isinstance(ref, str) else ref.provider
+        provider = self.providers.get(slug)
+        if provider is None:
+            raise NotSupported(slug, f"provider {slug.upper()} is not enabled")
+        return provider

@@ -1,0 +1,207 @@
+"""Upstream HTTP: the shared ClientSession, timeouts, retries and request counting.
+
+Retries happen here and nowhere else: GETs, and writes the caller marks replay-safe
+(an idempotency key or a natural key guards them), are retried on 429/502/503/504
+and on transport errors, honouring `Retry-After`. Every non-2xx answer leaves this
+module as a ProviderError built by `errors.error_from_response`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import random
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import orjson
+
+from gateway import __version__
+from gateway.errors import (
+    ErrorParser,
+    ProviderResponseInvalid,
+    ProviderUnavailable,
+    RateLimited,
+    error_from_response,
+)
+from gateway.settings import ProviderSettings, RetrySettings
+
+log = logging.getLogger("gateway.upstream")
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+upstream_calls: contextvars.ContextVar[Counter[str] | None] = contextvars.ContextVar(
+    "upstream_calls", default=None
+)
+"""Per-operation count of upstream HTTP requests by provider (set by the view)."""
+
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
+
+Params = Mapping[str, str | int | Sequence[str]] | Sequence[tuple[str, str]]
+
+
+def create_session() -> aiohttp.ClientSession:
+    """The one ClientSession an app uses for every provider."""
+    connector = aiohttp.TCPConnector(limit=200, limit_per_host=64, ttl_dns_cache=300)
+    return aiohttp.ClientSession(
+        connector=connector,
+        headers={"User-Agent": f"fulfillment-gateway/{__version__}"},
+        json_serialize=lambda obj: orjson.dumps(obj).decode(),
+        raise_for_status=False,
+    )
+
+
+@dataclass(frozen=True)
+class Response:
+    """A 2xx upstream answer: status, headers and the decoded JSON body."""
+
+    status: int
+    headers: Mapping[str, str]
+    data: Any
+
+
+class Upstream:
+    """Sends one provider's requests: auth headers, timeouts, retries, error mapping."""
+
+    def __init__(
+        self,
+        provider: str,
+        settings: ProviderSettings,
+        session: aiohttp.ClientSession,
+        retry: RetrySettings,
+        *,
+        auth_headers: Mapping[str, str],
+        parse_error: ErrorParser,
+        conflict_codes: frozenset[str] = frozenset(),
+    ) -> None:
+        if not settings.base_url:
+            raise ValueError(f"provider {provider!r} has no base_url")
+        self.provider = provider
+        self.base_url = settings.base_url.rstrip("/")
+        self.session = session
+        self.retry = retry
+        self.timeout = aiohttp.ClientTimeout(total=settings.timeout_s)
+        self.auth_headers = dict(auth_headers)
+        self.parse_error = parse_error
+        self.conflict_codes = conflict_codes
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json: Any = None,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        replay_safe: bool | None = None,
+        expect_json: bool = True,
+    ) -> Response:
+        """Send a request, retrying when it is safe to; raise ProviderError otherwise.
+
+        `replay_safe` defaults to True for GET/HEAD; pass True for a write that an
+        idempotency key or natural key protects from being applied twice.
+        """
+        safe = method in ("GET", "HEAD") if replay_safe is None else replay_safe
+        all_headers = {**self.auth_headers, **(headers or {})}
+        if rid := request_id.get():
+            all_headers["X-Request-Id"] = rid
+        url = self.base_url + path
+        attempt = 0
+        while True:
+            attempt += 1
+            _count(self.provider)
+            try:
+                async with self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    data=data,
+                    headers=all_headers,
+                    timeout=self.timeout,
+                ) as resp:
+                    body = await resp.read()
+                    status = resp.status
+                    resp_headers = resp.headers
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                error = ProviderUnavailable(
+                    self.provider, _transport_message(exc, self.timeout.total)
+                )
+                if safe and attempt <= self.retry.max_retries:
+                    await asyncio.sleep(self._backoff(attempt))
+                    continue
+                log.warning(
+                    "upstream unreachable",
+                    extra={"provider": self.provider, "path": path, "error": str(exc)},
+                )
+                raise error from None
+            if 200 <= status < 300:
+                return Response(status, resp_headers, self._decode(body, expect_json))
+            failure = error_from_response(
+                self.provider,
+                status,
+                body,
+                resp_headers,
+                self.parse_error,
+                conflict_codes=self.conflict_codes,
+            )
+            wait = self._retry_wait(failure, status, attempt, safe)
+            if wait is None:
+                raise failure
+            await asyncio.sleep(wait)
+
+    def _retry_wait(
+        self, exc: Exception, status: int, attempt: int, safe: bool
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None to give up now."""
+        if not safe or status not in RETRY_STATUSES:
+            return None
+        if attempt > self.retry.max_retries:
+            return None
+        retry_after = exc.retry_after if isinstance(exc, ProviderUnavailable) else None
+        if retry_after is not None:
+            # A long Retry-After is the client's to honour, not a reason to hold
+            # the whole GraphQL response open.
+            if retry_after > self.retry.max_retry_after_s:
+                return None
+            return retry_after
+        return self._backoff(attempt)
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter."""
+        ceiling = min(self.retry.backoff_cap_s, self.retry.backoff_base_s * 2**attempt)
+        return random.uniform(0, ceiling)
+
+    def _decode(self, body: bytes, expect_json: bool) -> Any:
+        if not expect_json:
+            return body
+        try:
+            return orjson.loads(body) if body else None
+        except orjson.JSONDecodeError:
+            raise ProviderResponseInvalid(
+                self.provider, "the provider answered with a body that is not JSON"
+            ) from None
+
+
+def _count(provider: str) -> None:
+    counter = upstream_calls.get()
+    if counter is not None:
+        counter[provider] += 1
+
+
+def _transport_message(exc: BaseException, timeout: float | None) -> str:
+    if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
+        return f"the provider did not answer within {timeout:g} s"
+    if isinstance(exc, aiohttp.ClientConnectionError):
+        return "the provider could not be reached"
+    return "the provider's answer could not be read"
+
+
+__all__ = ["RateLimited", "Response", "Upstream", "create_session", "upstream_calls"]

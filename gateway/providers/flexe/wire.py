@@ -1,0 +1,129 @@
+"""Flexe's JSON, as pydantic models (field names spelled as Flexe spells them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Wire(BaseModel):
+    """Base of Flexe payload models: tolerate new fields, accept numeric ids."""
+
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+
+class Address(Wire):
+    line1: str | None = None
+    line2: str | None = None
+    line3: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postcode: str | None = None
+    country: str | None = None
+
+
+class Recipient(Wire):
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: Address | None = None
+
+
+class Shipping(Wire):
+    instructions: str | None = None
+    serviceType: str | None = None
+    carrierBillingAccountId: str | None = None
+    signatureConfirmation: str | None = None
+    labelReference1: str | None = None
+    labelReference2: str | None = None
+
+
+class Order(Wire):
+    id: str
+    externalId: str | None = None
+    state: str
+    hasErrors: bool = False
+    createdAt: datetime | None = None
+    updatedAt: datetime | None = None
+    reservationId: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    recipient: Recipient | None = None
+    shipping: Shipping | None = None
+    shipmentIds: list[str] | None = None
+
+
+class Line(Wire):
+    id: str
+    orderId: str
+    externalId: str | None = None
+    sku: str
+    quantity: int
+    unitOfMeasure: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    createdAt: datetime | None = None
+    updatedAt: datetime | None = None
+    cancelledAt: datetime | None = None
+    completelyShippedAt: datetime | None = None
+    percentAllocated: int | None = None
+    percentShipped: int | None = None
+    hasErrors: bool = False
+    shipmentIds: list[str] = Field(default_factory=list)
+    allocatedQuantity: int | None = None
+    shippedQuantity: int | None = None
+
+
+class AllocationError(Wire):
+    orderId: str
+    orderExternalId: str | None = None
+    orderLineId: str | None = None
+    lineExternalId: str | None = None
+    code: str
+    details: str | None = None
+    createdAt: datetime | None = None
+
+
+class Attachment(Wire):
+    id: str
+    orderId: str
+    type: str | None = None
+    documentType: str | None = None
+    displayName: str | None = None
+    fileKey: str | None = None
+    externalUrl: str | None = None
+    createdAt: datetime | None = None
+    cancelledAt: datetime | None = None
+
+
+class Page(Wire):
+    """The list envelope: `{total, continuationToken, <collection>}`."""
+
+    total: int | None = None
+    continuationToken: str | None = None
+
+
+class OrderPage(Page):
+    outboundOrders: list[Order]
+
+
+class LinePage(Page):
+    lines: list[Line]
+
+
+class AllocationErrorPage(Page):
+    allocationErrors: list[AllocationError]
+
+
+class AttachmentPage(Page):
+    attachments: list[Attachment]
+
+
+class ErrorItem(Wire):
+    code: str | None = None
+    message: str | None = None
+    field: str | None = None
+
+
+class ErrorBody(Wire):
+    errors: list[ErrorItem] = Field(default_factory=list)
+    correlationId: str | None = None

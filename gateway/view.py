@@ -1,0 +1,172 @@
+"""The /graphql view: strawberry's aiohttp view held to the GraphQL-over-HTTP rules.
+
+- `application/graphql-response+json` when the client accepts it, else JSON;
+  with the former a request that never executed (syntax or validation error)
+  answers 400, as the spec asks.
+- Transport failures (bad JSON, no query, mutation over GET, wrong method) get a
+  JSON error body with `extensions.code`, never plain text or a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import orjson
+from aiohttp import web
+from cross_web import HTTPException
+from strawberry.aiohttp.views import GraphQLView
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+
+from gateway import graphiql, http
+from gateway.context import Context
+from gateway.loaders import Loaders
+from gateway.providers.base import Provider
+from gateway.settings import Settings
+
+log = logging.getLogger("gateway.view")
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+HTTP_ERROR_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+def wants_graphql_response_json(accept: str) -> bool:
+    """True when the Accept header lists the GraphQL response media type."""
+    return GRAPHQL_RESPONSE_JSON in accept
+
+
+def json_error(status: int, message: str, code: str, media_type: str) -> web.Response:
+    """A GraphQL-shaped error body for a request that did not execute."""
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return web.Response(status=status, body=orjson.dumps(body), content_type=media_type)
+
+
+class GatewayView(GraphQLView[Context, None]):
+    """Serves /graphql: POST and GET queries, GraphiQL for browsers."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        providers: Callable[[], Mapping[str, Provider]],
+        render_ide: Callable[[], web.Response] | None,
+        **kwargs: Any,
+    ) -> None:
+        from schema.root import schema  # only this module touches the schema
+
+        super().__init__(
+            schema=schema, graphql_ide="graphiql" if render_ide else None, **kwargs
+        )
+        self.settings = settings
+        self.get_providers = providers
+        self.render_ide = render_ide
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        media_type = _media_type(request)
+        try:
+            return await self.run(request=request)
+        except HTTPException as exc:
+            code = HTTP_ERROR_CODES.get(exc.status_code, "BAD_REQUEST")
+            response = json_error(exc.status_code, exc.reason, code, media_type)
+            if exc.status_code == 405:
+                response.headers["Allow"] = "GET, POST"
+            return response
+        except Exception:
+            log.exception("unhandled error serving /graphql")
+            return json_error(500, "Internal server error.", "INTERNAL", media_type)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # Strawberry also serves the IDE to `Accept: */*` (curl, fetch); only a
+        # browser that asks for HTML gets it here.
+        adapter_request = getattr(request, "request", None)
+        return (
+            self.render_ide is not None
+            and isinstance(adapter_request, web.Request)
+            and graphiql.wants_graphiql(adapter_request)
+        )
+
+    async def render_graphql_ide(self, request: web.Request) -> web.Response:
+        assert self.render_ide is not None
+        return self.render_ide()
+
+    async def get_context(
+        self, request: web.Request, response: web.Response | web.WebSocketResponse
+    ) -> Context:
+        rid = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        calls: Counter[str] = Counter()
+        # Set in the handler's task, so every loader batch it schedules sees them.
+        http.upstream_calls.set(calls)
+        http.request_id.set(rid)
+        providers = self.get_providers()
+        return Context(
+            settings=self.settings,
+            providers=providers,
+            loaders=Loaders.create(providers),
+            request_id=rid,
+            upstream_calls=calls,
+        )
+
+    async def get_sub_response(self, request: web.Request) -> web.Response:
+        response = web.Response()
+        response.content_type = _media_type(request)
+        # The same GET URL answers HTML or JSON depending on Accept.
+        response.headers["Vary"] = "Accept"
+        return response
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().execute_operation(*args, **kwargs)
+        except HTTPException as exc:
+            # Spec: a mutation over GET is 405, not a generic 400.
+            if isinstance(exc.__cause__, InvalidOperationTypeError):
+                raise HTTPException(405, exc.reason) from exc
+            raise
+
+    async def process_result(
+        self, request: web.Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data = await super().process_result(request, result)
+        if (
+            result.data is None
+            and result.errors
+            and all(error.path is None for error in result.errors)
+        ):
+            # Nothing executed (syntax or validation error): the spec wants no
+            # `data` entry at all, which also tells create_response to answer 400.
+            data.pop("data", None)
+        return data
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: web.Response,
+    ) -> web.Response:
+        sub_response.body = self.encode_json(response_data)
+        if (
+            sub_response.content_type == GRAPHQL_RESPONSE_JSON
+            and isinstance(response_data, dict)
+            and "data" not in response_data
+        ):
+            sub_response.set_status(400)
+        return sub_response
+
+
+def _media_type(request: web.Request) -> str:
+    accept = request.headers.get("Accept", "")
+    if wants_graphql_response_json(accept):
+        return GRAPHQL_RESPONSE_JSON
+    return "application/json"

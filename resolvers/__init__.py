@@ -1,0 +1,1 @@
+"""Resolvers: functions that take GraphQL arguments and call providers."""

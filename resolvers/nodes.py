@@ -1,0 +1,54 @@
+"""`node` and `nodes`: fetch any object by its global ID."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, cast
+
+import strawberry
+
+from gateway import ids
+from gateway.errors import InvalidArgument
+from schema.node import Info, Node
+from schema.orders import Order, OrderLine
+
+MAX_NODES = 100
+NODE_KINDS = ("Order", "OrderLine")
+
+
+async def get_node(
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
+) -> Node | None:
+    ref = ids.decode(id, kind=NODE_KINDS)
+    loaders = info.context.loaders
+    if ref.kind == "Order":
+        order = await loaders.order_by_ref.load(ref)
+        return Order.from_model(order) if order else None
+    order_id, _, line_id = ref.id.partition("/")
+    lines = await loaders.lines_by_order.load(ids.Ref(ref.provider, "Order", order_id))
+    for line in lines:
+        if line.id == line_id:
+            return OrderLine.from_model(line)
+    return None
+
+
+async def get_nodes(
+    info: Info,
+    ids_: Annotated[
+        list[strawberry.ID],
+        strawberry.argument(name="ids", description=f"Up to {MAX_NODES} global IDs."),
+    ],
+) -> list[Node | None]:
+    if len(ids_) > MAX_NODES:
+        raise InvalidArgument(f"nodes takes at most {MAX_NODES} IDs, got {len(ids_)}")
+    # Each id resolves on its own and a failed one is returned as its exception:
+    # graphql-core turns it into an error located at that index and nulls only
+    # that slot. The loaders still batch every id into one call per provider.
+    results = await asyncio.gather(
+        *(get_node(info, node_id) for node_id in ids_), return_exceptions=True
+    )
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, Exception):
+            raise result
+    return cast("list[Node | None]", results)

@@ -1,0 +1,98 @@
+"""Order queries: one order by ID, and the merged, paginated list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from gateway import ids, models
+from gateway.errors import InvalidArgument
+from gateway.paging import Position, decode_cursor, merge_pages
+from gateway.providers.base import Capability, OrderFilter, Page, PageRequest
+from schema.enums import provider_slug
+from schema.filters import OrderFilter as OrderFilterInput
+from schema.node import Info
+from schema.orders import Order
+from schema.pagination import MAX_FIRST, OrderConnection, OrderEdge, PageInfo
+
+
+async def get_order(
+    info: Info,
+    id: Annotated[
+        strawberry.ID, strawberry.argument(description="The order's global ID.")
+    ],
+) -> Order | None:
+    ref = ids.decode(id, kind="Order")
+    found = await info.context.loaders.order_by_ref.load(ref)
+    return Order.from_model(found) if found else None
+
+
+async def list_orders(
+    info: Info,
+    first: Annotated[
+        int, strawberry.argument(description=f"How many orders, 1 to {MAX_FIRST}.")
+    ] = 20,
+    after: Annotated[
+        str | None,
+        strawberry.argument(description="Resume after the edge with this cursor."),
+    ] = None,
+    filter: Annotated[
+        OrderFilterInput | None, strawberry.argument(description="Which orders.")
+    ] = None,
+) -> OrderConnection:
+    if not 1 <= first <= MAX_FIRST:
+        raise InvalidArgument(f"first must be between 1 and {MAX_FIRST}, got {first}")
+    context = info.context
+    wanted = _providers(info, filter)
+    cursor = decode_cursor(after, wanted) if after else {s: Position() for s in wanted}
+    domain_filter = _domain_filter(filter)
+
+    async def fetch(slug: str, page: PageRequest) -> Page[models.Order]:
+        return await context.provider(slug).list_orders(domain_filter, page)
+
+    merged = await merge_pages(cursor, first, fetch, lambda o: o.created_at)
+    loader = context.loaders.order_by_ref
+    for edge in merged.edges:
+        order = edge.node
+        loader.prime(ids.Ref(order.provider, "Order", order.id), order)
+    return OrderConnection(
+        edges=[
+            OrderEdge(cursor=e.cursor, node=Order.from_model(e.node))
+            for e in merged.edges
+        ],
+        page_info=PageInfo(
+            has_next_page=merged.has_next_page, end_cursor=merged.end_cursor
+        ),
+    )
+
+
+def _providers(info: Info, filter: OrderFilterInput | None) -> list[str]:
+    """Enabled providers that list orders, narrowed by the filter."""
+    enabled = [
+        slug
+        for slug, provider in info.context.providers.items()
+        if Capability.LIST_ORDERS in provider.capabilities
+    ]
+    if filter and filter.providers is not None:
+        asked = {provider_slug(p) for p in filter.providers}
+        return [slug for slug in enabled if slug in asked]
+    return enabled
+
+
+def _domain_filter(filter: OrderFilterInput | None) -> OrderFilter:
+    if filter is None:
+        return OrderFilter()
+    external_ids = tuple(filter.external_ids or ())
+    if len(external_ids) > 100:
+        raise InvalidArgument(
+            f"filter.externalIds takes at most 100 values, got {len(external_ids)}"
+        )
+    return OrderFilter(
+        statuses=tuple(models.OrderStatus[s.name] for s in filter.statuses or ()),
+        external_ids=external_ids,
+        kinds=tuple(models.OrderKind[k.name] for k in filter.kinds or ()),
+        has_errors=filter.has_errors,
+        created_after=filter.created_after,
+        created_before=filter.created_before,
+    )

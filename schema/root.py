@@ -1,0 +1,61 @@
+"""The schema: root Query bound to resolvers, and error masking."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from gateway.errors import GatewayError
+from resolvers import nodes, orders
+from schema.node import Node
+from schema.orders import Order, OrderLine
+from schema.pagination import OrderConnection
+
+log = logging.getLogger("gateway.graphql")
+
+
+@strawberry.type(description="Read the unified fulfilment graph.")
+class Query:
+    order: Order | None = strawberry.field(
+        resolver=orders.get_order,
+        description="One order by global ID; null if the provider has no such order.",
+    )
+    orders: OrderConnection | None = strawberry.field(
+        resolver=orders.list_orders,
+        description="Orders across the enabled providers, newest first. Null only "
+        "if no provider could answer.",
+    )
+    node: Node | None = strawberry.field(
+        resolver=nodes.get_node, description="Any object by global ID."
+    )
+    nodes: list[Node | None] = strawberry.field(
+        resolver=nodes.get_nodes,
+        description="Several objects by global ID, in the order asked.",
+    )
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Hide anything we did not raise on purpose; syntax and validation errors stay."""
+    original = error.original_error
+    if original is None or isinstance(original, GatewayError):
+        return False
+    log.error("unexpected error in %s", error.path, exc_info=original)
+    return True
+
+
+schema = strawberry.Schema(
+    query=Query,
+    types=[Order, OrderLine],
+    extensions=[
+        # A factory: strawberry builds a fresh extension instance per operation.
+        partial(
+            MaskErrors,
+            should_mask_error=should_mask_error,
+            error_message="Unexpected error.",
+        )
+    ],
+)

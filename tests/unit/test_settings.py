@@ -1,0 +1,50 @@
+"""Settings from the environment: nesting, secrets, sandbox mode."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from gateway.settings import Settings
+
+
+def test_settings_read_nested_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_PORT", "9000")
+    monkeypatch.setenv("GATEWAY_PROVIDERS__FLEXE__BASE_URL", "https://api.flexe.com")
+    monkeypatch.setenv("GATEWAY_PROVIDERS__FLEXE__TOKEN", "s3cret")
+    monkeypatch.setenv("GATEWAY_PROVIDERS__FLEXE__TIMEOUT_S", "2.5")
+    monkeypatch.setenv("GATEWAY_RETRY__MAX_RETRIES", "1")
+    settings = Settings()
+    flexe = settings.providers["flexe"]
+    assert settings.port == 9000
+    assert flexe.base_url == "https://api.flexe.com"
+    assert flexe.token is not None
+    assert flexe.token.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(settings)
+    assert flexe.timeout_s == 2.5
+    assert settings.retry.max_retries == 1
+    assert settings.sandbox_mode() is False
+
+
+def test_settings_without_tokens_mean_sandbox_mode() -> None:
+    assert Settings().sandbox_mode() is True
+    assert Settings(sandbox=False).sandbox_mode() is False
+
+
+def test_settings_disabled_provider_is_not_enabled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GATEWAY_PROVIDERS__FLEXE__ENABLED", "false")
+    assert Settings().enabled_providers() == {}
+
+
+def test_settings_reject_invalid_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_PROVIDERS__FLEXE__TIMEOUT_S", "-1")
+    with pytest.raises(ValidationError, match="timeout_s"):
+        Settings()
+
+
+def test_settings_reject_unknown_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_PROVIDERS__ACME__TOKEN", "x")
+    with pytest.raises(ValidationError, match="unknown provider"):
+        Settings()

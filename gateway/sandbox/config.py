@@ -36,3 +36,5 @@ class SandboxConfig:
     # Wall-clock seconds since the epoch. Rate-limit windows read it directly;
     # sandbox timestamps are the anchor plus the time it has advanced since start.
     clock: Callable[[], float] = time.time
+    # The request log keeps only this many of the newest entries.
+    request_log_size: int = 10_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,14 +34,15 @@ class LoggedRequest:
 
 
 class RequestLog:
-    """Entries in arrival order.
+    """The most recent `capacity` entries, in arrival order.
 
     Sequence numbers never restart, not even on reset, so a `since` taken
-    before a reset can never hide newer requests.
+    before a reset can never hide newer requests. The log is bounded because a
+    sandbox behind `make run` serves for as long as anyone likes.
     """
 
-    def __init__(self) -> None:
-        self._entries: list[LoggedRequest] = []
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._entries: deque[LoggedRequest] = deque(maxlen=capacity)
         self._seq = 0
 
     @property
@@ -73,4 +75,5 @@ class RequestLog:
         if provider is None:
             self._entries.clear()
         else:
-            self._entries = [e for e in self._entries if e.provider != provider]
+            kept = [e for e in self._entries if e.provider != provider]
+            self._entries = deque(kept, maxlen=self._entries.maxlen)

@@ -39,7 +39,7 @@ class Sandbox:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.settings = Settings(config.latency_ms, config.rate_limits)
-        self.log = RequestLog()
+        self.log = RequestLog(config.request_log_size)
         self.faults = FaultRules()
         self.events = EventHub()
         self.clock = WorldClock(config.anchor, config.clock)

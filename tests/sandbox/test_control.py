@@ -236,3 +236,19 @@ async def test_errors_on_the_control_surface(control: Api) -> None:
     assert missing.status == 404
     error = await control.get("/_sandbox/requests", {"since": "x"}, expect=400)
     assert error["errors"][0]["field"] == "since"
+
+
+async def test_request_log_keeps_only_the_newest_entries(
+    aiohttp_client: AiohttpClient,
+) -> None:
+    client = await aiohttp_client(create_sandbox(SandboxConfig(request_log_size=3)))
+    for _ in range(5):
+        resp = await client.get(
+            "/flexe/v2/orders", params={"pageSize": "1"}, headers=AUTH
+        )
+        assert resp.status == 200
+    resp = await client.get("/_sandbox/requests")
+    entries = (await resp.json())["requests"]
+    assert len(entries) == 3
+    assert [e["seq"] for e in entries] == sorted(e["seq"] for e in entries)
+    assert entries[-1]["seq"] - entries[0]["seq"] == 2

@@ -28,6 +28,7 @@ from gateway.errors import (
     RateLimited,
     error_from_response,
 )
+from gateway.ratelimit import TokenBucket
 from gateway.settings import ProviderSettings, RetrySettings
 
 log = logging.getLogger("gateway.upstream")
@@ -90,6 +91,11 @@ class Upstream:
         self.auth_headers = dict(auth_headers)
         self.parse_error = parse_error
         self.conflict_codes = conflict_codes
+        self.limiter = (
+            TokenBucket(settings.rate_limit_per_s, settings.rate_limit_burst)
+            if settings.rate_limit_per_s
+            else None
+        )
 
     async def request(
         self,
@@ -116,6 +122,8 @@ class Upstream:
         attempt = 0
         while True:
             attempt += 1
+            if self.limiter is not None:
+                await self.limiter.acquire()
             _count(self.provider)
             try:
                 async with self.session.request(

@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROVIDER_SLUGS: tuple[str, ...] = ("flexe",)
+PROVIDER_SLUGS: tuple[str, ...] = (
+    "flexe",
+    "flexport_logistics",
+    "flexport_v3",
+    "flxpoint",
+)
 """Every provider the gateway knows, by slug (folder, settings key, registry key)."""
+
+PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
+    # 100 calls per 60 s per token (providers.md §1.1).
+    "flexe": {"rate_limit_per_s": 100 / 60, "rate_limit_burst": 100},
+    # Token bucket 10/s, burst 20; inbound lists cap at 100 (§2.1).
+    "flexport_logistics": {
+        "rate_limit_per_s": 10.0,
+        "rate_limit_burst": 20,
+        "page_size": 100,
+    },
+    # 5/s, burst 10; pages of at most 100 (§3.1).
+    "flexport_v3": {"rate_limit_per_s": 5.0, "rate_limit_burst": 10, "page_size": 100},
+    # Bucket of 40 refilled at 2/s; frNumbers at most 50 (§4.1).
+    "flxpoint": {
+        "rate_limit_per_s": 2.0,
+        "rate_limit_burst": 40,
+        "max_batch_size": 50,
+        "page_size": 100,
+    },
+}
+"""Each provider's own limits, under any value the environment gives."""
 
 
 class ProviderSettings(BaseModel):
@@ -30,6 +56,13 @@ class ProviderSettings(BaseModel):
     page_size: int = Field(
         default=500, ge=1, description="Page size for batched list calls."
     )
+    rate_limit_per_s: float | None = Field(
+        default=None,
+        ge=0,
+        description="Requests per second this gateway allows itself; 0 or unset: "
+        "no client-side limit.",
+    )
+    rate_limit_burst: int = Field(default=1, ge=1, description="Bucket capacity.")
 
 
 class RetrySettings(BaseModel):
@@ -46,8 +79,13 @@ class RetrySettings(BaseModel):
     )
 
 
+def provider_settings(slug: str, **values: Any) -> ProviderSettings:
+    """Settings for one provider: its own defaults, overridden by `values`."""
+    return ProviderSettings(**{**PROVIDER_DEFAULTS.get(slug, {}), **values})
+
+
 def _default_providers() -> dict[str, ProviderSettings]:
-    return {slug: ProviderSettings() for slug in PROVIDER_SLUGS}
+    return {slug: provider_settings(slug) for slug in PROVIDER_SLUGS}
 
 
 class Settings(BaseSettings):
@@ -68,19 +106,32 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(default=8001, ge=0, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     graphiql: bool = True
+    index_url: str | None = Field(
+        default=None,
+        description="redis://… to keep the order index of providers that cannot "
+        "list orders in Redis, shared by every instance; unset: in process.",
+    )
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     retry: RetrySettings = Field(default_factory=RetrySettings)
 
-    @field_validator("providers")
+    @field_validator("providers", mode="before")
     @classmethod
-    def _known_providers(
-        cls, value: dict[str, ProviderSettings]
-    ) -> dict[str, ProviderSettings]:
+    def _known_providers(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
         unknown = sorted(set(value) - set(PROVIDER_SLUGS))
         if unknown:
             known = ", ".join(PROVIDER_SLUGS)
             raise ValueError(f"unknown provider(s) {unknown}; known: {known}")
-        return {**_default_providers(), **value}
+        merged: dict[str, Any] = dict(_default_providers())
+        for slug, given in value.items():
+            # Environment values arrive as dicts: lay them over the provider's
+            # own defaults rather than over the generic ones.
+            if isinstance(given, dict):
+                merged[slug] = {**PROVIDER_DEFAULTS.get(slug, {}), **given}
+            else:
+                merged[slug] = given
+        return merged
 
     def enabled_providers(self) -> dict[str, ProviderSettings]:
         """The providers switched on, by slug, in registry order."""

@@ -25,4 +25,5 @@ def build_providers(
     return {
         slug: REGISTRY[slug](provider_settings, session, settings.retry)
         for slug, provider_settings in settings.enabled_providers().items()
+        if slug in REGISTRY
     }

@@ -1,25 +1,47 @@
-"""The provider interface every adapter implements, and the paging types it uses."""
+"""The provider interface every adapter implements, and the paging types it uses.
+
+Adapters subclass `ProviderBase` and override what their API offers, declaring
+it in `capabilities`. Reads an API does not have answer "none here" (an empty
+mapping or page), because a graph-wide read simply has nothing from that
+provider; writes it does not have raise NotSupported without an upstream call.
+
+Batch methods take many ids and return a mapping; ids the provider does not
+know are simply absent. Adapters chunk to their provider's batch limit, fan out
+under a bound where the API has no batch endpoint, and raise only
+`gateway.errors.ProviderError` subclasses.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+from gateway.errors import NotSupported
 from gateway.models import (
     AllocationError,
     Attachment,
+    InboundShipment,
+    InventoryLevel,
     Order,
+    OrderCreate,
     OrderKind,
     OrderLine,
     OrderStatus,
+    PurchaseOrder,
+    PurchaseOrderCreate,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    Shipment,
+    ShipmentCreate,
 )
 
 if TYPE_CHECKING:
     import aiohttp
 
+    from gateway.ids import Ref
     from gateway.settings import ProviderSettings, RetrySettings
 
 T = TypeVar("T")
@@ -32,6 +54,17 @@ class Capability(StrEnum):
     ORDER_LINES = "ORDER_LINES"
     ALLOCATION_ERRORS = "ALLOCATION_ERRORS"
     ATTACHMENTS = "ATTACHMENTS"
+    SHIPMENTS = "SHIPMENTS"
+    LIST_SHIPMENTS = "LIST_SHIPMENTS"
+    INVENTORY = "INVENTORY"
+    PURCHASE_ORDERS = "PURCHASE_ORDERS"
+    INBOUND_SHIPMENTS = "INBOUND_SHIPMENTS"
+    CREATE_ORDER = "CREATE_ORDER"
+    CANCEL_ORDER = "CANCEL_ORDER"
+    CREATE_SHIPMENT = "CREATE_SHIPMENT"
+    CREATE_PURCHASE_ORDER = "CREATE_PURCHASE_ORDER"
+    CANCEL_PURCHASE_ORDER = "CANCEL_PURCHASE_ORDER"
+    CLOSE_PURCHASE_ORDER = "CLOSE_PURCHASE_ORDER"
 
 
 @dataclass(frozen=True)
@@ -41,9 +74,28 @@ class OrderFilter:
     statuses: tuple[OrderStatus, ...] = ()
     external_ids: tuple[str, ...] = ()
     kinds: tuple[OrderKind, ...] = ()
+    skus: tuple[str, ...] = ()
     has_errors: bool | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ShipmentFilter:
+    """Which shipments to list."""
+
+    order_ids: tuple[str, ...] = ()
+    created_after: datetime | None = None
+    updated_after: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PurchaseOrderFilter:
+    """Which purchase orders to list."""
+
+    statuses: tuple[PurchaseOrderStatus, ...] = ()
+    numbers: tuple[str, ...] = ()
+    updated_after: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -64,54 +116,164 @@ class Page(Generic[T]):
     extra: dict[str, str] = field(default_factory=dict)
 
 
-class Provider(Protocol):
-    """One logistics provider's REST API, expressed in domain models.
+EMPTY_PAGE: Page[object] = Page(items=[], next_cursor=None, total=0)
 
-    Batch methods take many ids and return a mapping; ids the provider does not
-    know are simply absent. Adapters chunk to their provider's batch limit and
-    raise `gateway.errors.ProviderError` subclasses only.
-    """
 
-    slug: str
-    capabilities: frozenset[Capability]
+class ProviderBase:
+    """One logistics provider's REST API, expressed in domain models."""
+
+    slug: ClassVar[str]
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+
+    async def start(self) -> None:
+        """Called once when the app starts (background sync, warm-up). No upstream
+        failure may escape: log it and retry later."""
+
+    async def close(self) -> None:
+        """Called once when the app stops: end background tasks."""
+
+    def unsupported(self, what: str) -> NotSupported:
+        """The error for a write this provider's API cannot perform."""
+        return NotSupported(self.slug, f"{self.slug.upper()} cannot {what}")
+
+    # Orders -------------------------------------------------------------------
 
     async def get_orders(self, ids: Sequence[str]) -> Mapping[str, Order]:
         """Orders by provider id."""
-        ...
+        return {}
+
+    async def get_orders_by_external_id(
+        self, external_ids: Sequence[str]
+    ) -> Mapping[str, Order]:
+        """Orders by the merchant's external id."""
+        return {}
 
     async def list_orders(self, filter: OrderFilter, page: PageRequest) -> Page[Order]:
         """One page of orders, newest first."""
-        ...
+        return Page(items=[])
 
     async def get_lines(
         self, order_ids: Sequence[str]
     ) -> Mapping[str, list[OrderLine]]:
         """Every line of each order, by order id (an order with no lines maps to [])."""
-        ...
+        return {}
 
     async def get_allocation_errors(
         self, order_ids: Sequence[str]
     ) -> Mapping[str, list[AllocationError]]:
         """Allocation errors of each order, by order id."""
-        ...
+        return {}
+
+    async def create_order(self, data: OrderCreate, *, idempotency_key: str) -> Order:
+        """Create an order; a repeat with the same key must not create a second."""
+        raise self.unsupported("create orders")
+
+    async def cancel_order(self, id: str, *, reason: str | None = None) -> Order:
+        """Cancel an order; Conflict when its state forbids it."""
+        raise self.unsupported("cancel orders")
+
+    # Shipments ----------------------------------------------------------------
+
+    async def get_shipments(
+        self, order_ids: Sequence[str]
+    ) -> Mapping[str, list[Shipment]]:
+        """Shipments of each order, by order id."""
+        return {}
+
+    async def get_shipments_by_id(self, ids: Sequence[str]) -> Mapping[str, Shipment]:
+        """Shipments by provider id."""
+        return {}
+
+    async def list_shipments(
+        self, filter: ShipmentFilter, page: PageRequest
+    ) -> Page[Shipment]:
+        """One page of shipments."""
+        return Page(items=[])
+
+    async def create_shipment(
+        self, data: ShipmentCreate, *, idempotency_key: str
+    ) -> Shipment:
+        """Report a shipment (tracking) for an order."""
+        raise self.unsupported("record shipments")
+
+    # Inventory ----------------------------------------------------------------
+
+    async def get_inventory(
+        self, skus: Sequence[str]
+    ) -> Mapping[str, list[InventoryLevel]]:
+        """Inventory levels of each SKU, by SKU (one entry per location)."""
+        return {}
+
+    # Purchase orders and inbound shipments ------------------------------------
+
+    async def get_purchase_orders(
+        self, ids: Sequence[str]
+    ) -> Mapping[str, PurchaseOrder]:
+        """Purchase orders by provider id."""
+        return {}
+
+    async def get_purchase_orders_by_number(
+        self, numbers: Sequence[str]
+    ) -> Mapping[str, PurchaseOrder]:
+        """Purchase orders by PO number."""
+        return {}
+
+    async def list_purchase_orders(
+        self, filter: PurchaseOrderFilter, page: PageRequest
+    ) -> Page[PurchaseOrder]:
+        """One page of purchase orders, newest first."""
+        return Page(items=[])
+
+    async def get_purchase_order_lines(
+        self, purchase_order_ids: Sequence[str]
+    ) -> Mapping[str, list[PurchaseOrderLine]]:
+        """Lines of each purchase order, by purchase order id."""
+        return {}
+
+    async def create_purchase_order(
+        self, data: PurchaseOrderCreate, *, idempotency_key: str
+    ) -> PurchaseOrder:
+        """Create a purchase order."""
+        raise self.unsupported("create purchase orders")
+
+    async def cancel_purchase_order(self, id: str) -> PurchaseOrder:
+        """Cancel a purchase order; Conflict when its state forbids it."""
+        raise self.unsupported("cancel purchase orders")
+
+    async def close_purchase_order(self, id: str) -> PurchaseOrder:
+        """Close a purchase order; Conflict when its state forbids it."""
+        raise self.unsupported("close purchase orders")
+
+    async def get_inbound_shipments(
+        self, ids: Sequence[str]
+    ) -> Mapping[str, InboundShipment]:
+        """Inbound shipments by provider id."""
+        return {}
+
+    async def get_inbound_shipments_by_po_number(
+        self, numbers: Sequence[str]
+    ) -> Mapping[str, list[InboundShipment]]:
+        """Inbound shipments delivering against each PO number."""
+        return {}
+
+    # Attachments and health ---------------------------------------------------
 
     async def get_attachments(
-        self, order_ids: Sequence[str]
-    ) -> Mapping[str, list[Attachment]]:
-        """Attachments of each order, by order id."""
-        ...
+        self, owners: Sequence[Ref]
+    ) -> Mapping[Ref, list[Attachment]]:
+        """Attachments of each owner (an Order, Shipment or PurchaseOrder ref)."""
+        return {}
 
     async def ping(self) -> None:
         """One cheap authenticated call; raises ProviderError when unreachable."""
-        ...
+        raise self.unsupported("answer a health check")
 
 
-class ProviderFactory(Protocol):
-    """How the registry builds an adapter."""
+Provider = ProviderBase
+"""The type resolvers and loaders program against."""
 
-    def __call__(
-        self,
-        settings: ProviderSettings,
-        session: aiohttp.ClientSession,
-        retry: RetrySettings,
-    ) -> Provider: ...
+
+ProviderFactory = Callable[
+    ["ProviderSettings", "aiohttp.ClientSession", "RetrySettings"], ProviderBase
+]
+"""How the registry builds an adapter: its class, called with its settings."""

@@ -8,6 +8,9 @@ from .config import SANDBOX_TOKENS, SandboxConfig
 from .control import add_control_routes
 from .events import SandboxEvent
 from .flexe import FlexeSim
+from .flexport_logistics import FlexportLogisticsSim
+from .flexport_v3 import FlexportV3Sim
+from .flxpoint import FlxpointSim
 from .runtime import SANDBOX_KEY, Sandbox
 
 __all__ = [
@@ -27,6 +30,9 @@ def create_sandbox(config: SandboxConfig | None = None) -> web.Application:
     """The sandbox application; `app[SANDBOX_KEY]` is its runtime (events, reset)."""
     sandbox = Sandbox(config or SandboxConfig())
     sandbox.add_provider(FlexeSim(sandbox))
+    sandbox.add_provider(FlexportLogisticsSim(sandbox))
+    sandbox.add_provider(FlexportV3Sim(sandbox))
+    sandbox.add_provider(FlxpointSim(sandbox))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SANDBOX_KEY] = sandbox
     add_control_routes(app, sandbox)

@@ -7,8 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-# One token per simulated provider; later providers add their slug here.
-SANDBOX_TOKENS: dict[str, str] = {"flexe": "sandbox-flexe-token"}
+# One token per simulated provider, by the gateway's provider slug.
+SANDBOX_TOKENS: dict[str, str] = {
+    "flexe": "sandbox-flexe-token",
+    "flexport_logistics": "sandbox-flexport-logistics-token",
+    "flexport_v3": "sandbox-flexport-v3-token",
+    "flxpoint": "sandbox-flxpoint-token",
+}
 
 # Seed data is dated relative to this instant, never to now(), so that the same
 # seed serves byte-identical JSON on every machine and every day.
@@ -17,6 +22,10 @@ DEFAULT_ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 
 def _default_tokens() -> dict[str, str]:
     return dict(SANDBOX_TOKENS)
+
+
+def _default_webhook_secrets() -> dict[str, str]:
+    return {"flexport_v3": "sandbox-flexport-v3-webhook-secret"}
 
 
 @dataclass
@@ -38,3 +47,5 @@ class SandboxConfig:
     clock: Callable[[], float] = time.time
     # The request log keeps only this many of the newest entries.
     request_log_size: int = 10_000
+    # Secrets webhook signatures are made with, by provider slug.
+    webhook_secrets: dict[str, str] = field(default_factory=_default_webhook_secrets)

@@ -11,7 +11,8 @@ from aiohttp.test_utils import TestServer
 
 from gateway import errors
 from gateway.http import create_session
-from gateway.models import OrderStatus
+from gateway.ids import Ref
+from gateway.models import Address, OrderCreate, OrderKind, OrderLineCreate, OrderStatus
 from gateway.providers.base import OrderFilter, PageRequest
 from gateway.providers.flexe import FlexeProvider
 from gateway.settings import RetrySettings
@@ -104,7 +105,9 @@ async def test_flexe_allocation_errors_and_attachments(flexe: FlexeProvider) -> 
     found = await flexe.get_allocation_errors(with_errors)
     assert all(found[oid] for oid in with_errors)
     assert all(e.code for errs in found.values() for e in errs)
-    attachments = await flexe.get_attachments([o.id for o in orders[:60]])
+    owners = [Ref("flexe", "Order", o.id) for o in orders[:60]]
+    attachments = await flexe.get_attachments(owners)
+    assert set(attachments) == set(owners)
     flat = [a for found in attachments.values() for a in found]
     assert flat, "about a third of orders carry attachments"
     assert all(a.url for a in flat)
@@ -205,3 +208,89 @@ async def test_flexe_unreachable_is_provider_unavailable(
     flexe = FlexeProvider(gone, session, RetrySettings(max_retries=0))
     with pytest.raises(errors.ProviderUnavailable, match="could not be reached"):
         await flexe.ping()
+
+
+async def test_flexe_shipments_by_order_and_by_id(
+    flexe: FlexeProvider, control: SandboxControl
+) -> None:
+    orders = (await first_page(flexe, size=200, statuses=(OrderStatus.SHIPPED,))).items
+    await control.clear()
+    by_order = await flexe.get_shipments([o.id for o in orders[:50]])
+    shipments = [s for found in by_order.values() for s in found]
+    assert shipments
+    assert all(s.tracking_numbers and s.items for s in shipments)
+    assert {s.status.value for s in shipments} <= {"SHIPPED", "DELIVERED"}
+    assert await control.count("flexe", "/v2/shipments") == 1
+    wanted = [s.id for s in shipments[:5]] + ["missing"]
+    by_id = await flexe.get_shipments_by_id(wanted)
+    assert set(by_id) == set(wanted[:5])
+
+
+async def test_flexe_inventory_batches_skus_per_reservation(
+    flexe: FlexeProvider, control: SandboxControl
+) -> None:
+    skus = [f"SKU-{10001 + n}" for n in range(120)] + ["NOPE"]
+    levels = await flexe.get_inventory(skus)
+    assert set(levels) == set(skus[:120])
+    first = levels["SKU-10001"]
+    assert {level.location_id for level in first} == {
+        "res-seattle-01",
+        "res-atlanta-02",
+    }
+    assert all(
+        level.on_hand is not None and level.available is not None for level in first
+    )
+    # 121 SKUs, 100 per call.
+    assert await control.count("flexe", "/v2/inventory") == 2
+
+
+async def test_flexe_inbound_shipments_by_po_number(
+    flexe: FlexeProvider, control: SandboxControl
+) -> None:
+    numbers = [f"PO-{10001 + n}" for n in range(60)]
+    found = await flexe.get_inbound_shipments_by_po_number(numbers)
+    assert found
+    inbound = next(iter(found.values()))[0]
+    assert inbound.purchase_order_number in numbers
+    assert inbound.lines
+    assert await control.count("flexe", "/v2/inbound-shipments") == 1
+    again = await flexe.get_inbound_shipments([inbound.id])
+    assert again[inbound.id].purchase_order_number == inbound.purchase_order_number
+
+
+def new_order(external_id: str) -> OrderCreate:
+    return OrderCreate(
+        kind=OrderKind.DTC,
+        external_id=external_id,
+        recipient=Address(
+            name="Grace Hopper",
+            line1="1 Navy Way",
+            city="Arlington",
+            region="VA",
+            postal_code="22202",
+            country="US",
+        ),
+        lines=(OrderLineCreate(sku="SKU-10001", quantity=2),),
+    )
+
+
+async def test_flexe_create_then_cancel_then_illegal_cancel(
+    flexe: FlexeProvider, control: SandboxControl
+) -> None:
+    created = await flexe.create_order(new_order("GW-1"), idempotency_key="k1")
+    assert created.external_id == "GW-1"
+    assert created.status is OrderStatus.PENDING
+    with pytest.raises(errors.Conflict):
+        await flexe.create_order(new_order("GW-1"), idempotency_key="k2")
+    cancelled = await flexe.cancel_order(created.id)
+    assert cancelled.status is OrderStatus.CANCELLED
+    shipped = (await first_page(flexe, size=1, statuses=(OrderStatus.SHIPPED,))).items
+    with pytest.raises(errors.Conflict):
+        await flexe.cancel_order(shipped[0].id)
+
+
+async def test_flexe_get_orders_by_external_id(flexe: FlexeProvider) -> None:
+    listed = (await first_page(flexe, size=3)).items
+    wanted = [o.external_id for o in listed if o.external_id]
+    found = await flexe.get_orders_by_external_id([*wanted, "SO-NOPE"])
+    assert set(found) == set(wanted)

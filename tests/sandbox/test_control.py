@@ -201,7 +201,13 @@ async def test_events_hook_sees_api_and_advance_changes(
 async def test_control_surface_is_open_and_lists_providers(control: Api) -> None:
     index = await control.get("/_sandbox")
     assert index["providers"] == {
-        "flexe": {"prefix": "/flexe", "token": "sandbox-flexe-token"}
+        "flexe": {"prefix": "/flexe", "token": "sandbox-flexe-token"},
+        "flexport_logistics": {
+            "prefix": "/flexport-logistics",
+            "token": "sandbox-flexport-logistics-token",
+        },
+        "flexport_v3": {"prefix": "/flexport-v3", "token": "sandbox-flexport-v3-token"},
+        "flxpoint": {"prefix": "/flxpoint", "token": "sandbox-flxpoint-token"},
     }
     response = await control.call("GET", "/flexe/_sandbox/requests", auth=False)
     assert response.status == 200

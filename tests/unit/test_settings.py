@@ -35,7 +35,9 @@ def test_settings_disabled_provider_is_not_enabled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("GATEWAY_PROVIDERS__FLEXE__ENABLED", "false")
-    assert Settings().enabled_providers() == {}
+    enabled = Settings().enabled_providers()
+    assert "flexe" not in enabled
+    assert "flxpoint" in enabled
 
 
 def test_settings_reject_invalid_values(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,3 +50,21 @@ def test_settings_reject_unknown_provider(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("GATEWAY_PROVIDERS__ACME__TOKEN", "x")
     with pytest.raises(ValidationError, match="unknown provider"):
         Settings()
+
+
+def test_settings_use_each_providers_own_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GATEWAY_PROVIDERS__FLXPOINT__TOKEN", "t")
+    settings = Settings()
+    flxpoint = settings.providers["flxpoint"]
+    assert flxpoint.token is not None
+    assert (flxpoint.rate_limit_per_s, flxpoint.rate_limit_burst) == (2.0, 40)
+    assert flxpoint.max_batch_size == 50
+    assert settings.providers["flexport_v3"].rate_limit_per_s == 5.0
+    assert set(settings.enabled_providers()) == {
+        "flexe",
+        "flexport_logistics",
+        "flexport_v3",
+        "flxpoint",
+    }

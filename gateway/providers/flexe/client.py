@@ -4,38 +4,50 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from gateway.errors import ProviderResponseInvalid
 from gateway.http import Upstream
 from gateway.models import (
     AllocationError,
     Attachment,
+    InboundShipment,
+    InventoryLevel,
     Order,
+    OrderCreate,
     OrderKind,
     OrderLine,
-    OrderStatus,
+    Shipment,
 )
-from gateway.providers.base import Capability, OrderFilter, Page, PageRequest
-from gateway.providers.flexe import mapping, wire
+from gateway.providers.base import (
+    Capability,
+    OrderFilter,
+    Page,
+    PageRequest,
+    ProviderBase,
+    ShipmentFilter,
+)
+from gateway.providers.flexe import bodies, mapping, wire
+from gateway.providers.flexe.api import (
+    MAX_PAGE_SIZE,
+    FlexeApi,
+    chunks,
+    items,
+    order_params,
+    pairs,
+)
 
 if TYPE_CHECKING:
     import aiohttp
-    from pydantic import BaseModel
 
+    from gateway.ids import Ref
     from gateway.settings import ProviderSettings, RetrySettings
 
-M = TypeVar("M", bound="BaseModel")
-
-MAX_IDS_PER_CALL = 100
-"""Flexe accepts at most 100 values in a list filter (`ids`, `orderIds`, …)."""
-MAX_PAGE_SIZE = 500
 FAN_OUT = 8
 """Concurrent single-object calls where Flexe has no batch endpoint."""
 
 
-class FlexeProvider:
+class FlexeProvider(ProviderBase):
     """Flexe public API v2, expressed in domain models."""
 
     slug = mapping.SLUG
@@ -45,6 +57,12 @@ class FlexeProvider:
             Capability.ORDER_LINES,
             Capability.ALLOCATION_ERRORS,
             Capability.ATTACHMENTS,
+            Capability.SHIPMENTS,
+            Capability.LIST_SHIPMENTS,
+            Capability.INVENTORY,
+            Capability.INBOUND_SHIPMENTS,
+            Capability.CREATE_ORDER,
+            Capability.CANCEL_ORDER,
         }
     )
 
@@ -63,39 +81,39 @@ class FlexeProvider:
             auth_headers={"Authorization": f"Bearer {token}"},
             parse_error=mapping.parse_error,
         )
-        self.batch_size = min(settings.max_batch_size, MAX_IDS_PER_CALL)
-        self.page_size = min(settings.page_size, MAX_PAGE_SIZE)
+        self.api = FlexeApi(self.upstream, settings.max_batch_size, settings.page_size)
         self._fan_out = asyncio.Semaphore(FAN_OUT)
 
     async def get_orders(self, ids: Sequence[str]) -> Mapping[str, Order]:
-        pages = await asyncio.gather(
-            *(
-                self._collect("/v2/orders", {"ids": ",".join(chunk)}, wire.OrderPage)
-                for chunk in _chunks(ids, self.batch_size)
-            )
-        )
-        return {
-            order.id: mapping.to_order(order, raw)
-            for page in pages
-            for order, raw in _items(page, "outboundOrders")
-        }
+        found = await self._orders_by("ids", ids)
+        return {order.id: order for order in found}
+
+    async def get_orders_by_external_id(
+        self, external_ids: Sequence[str]
+    ) -> Mapping[str, Order]:
+        found = await self._orders_by("externalIds", external_ids)
+        return {order.external_id: order for order in found if order.external_id}
+
+    async def _orders_by(self, param: str, values: Sequence[str]) -> list[Order]:
+        pages = await self.api.batched("/v2/orders", param, values, wire.OrderPage)
+        return [mapping.to_order(o, raw) for o, raw in items(pages, "outboundOrders")]
 
     async def list_orders(self, filter: OrderFilter, page: PageRequest) -> Page[Order]:
         if filter.kinds and OrderKind.DTC not in filter.kinds:
             return Page(items=[], next_cursor=None, total=0)
-        params = _order_params(filter)
+        params = order_params(filter)
         if filter.statuses and not params.get("state"):
             # Asked only for statuses no Flexe order can have (ACCEPTED, …).
             return Page(items=[], next_cursor=None, total=0)
         params["pageSize"] = str(min(page.size, MAX_PAGE_SIZE))
         if page.cursor:
             params["continuationToken"] = page.cursor
-        data = await self._get("/v2/orders", params)
-        parsed = self._validate(wire.OrderPage, data)
+        data = await self.api.get("/v2/orders", params)
+        parsed = self.api.validate(wire.OrderPage, data)
         return Page(
             items=[
                 mapping.to_order(o, raw)
-                for o, raw in _pairs(parsed, data, "outboundOrders")
+                for o, raw in pairs(parsed, data, "outboundOrders")
             ],
             next_cursor=parsed.continuationToken,
             total=parsed.total,
@@ -105,15 +123,11 @@ class FlexeProvider:
         self, order_ids: Sequence[str]
     ) -> Mapping[str, list[OrderLine]]:
         result: dict[str, list[OrderLine]] = {order_id: [] for order_id in order_ids}
-        pages = await asyncio.gather(
-            *(
-                self._collect("/v2/lines", {"orderIds": ",".join(chunk)}, wire.LinePage)
-                for chunk in _chunks(order_ids, self.batch_size)
-            )
+        pages = await self.api.batched(
+            "/v2/lines", "orderIds", order_ids, wire.LinePage
         )
-        for page in pages:
-            for line, raw in _items(page, "lines"):
-                result.setdefault(line.orderId, []).append(mapping.to_line(line, raw))
+        for line, raw in items(pages, "lines"):
+            result.setdefault(line.orderId, []).append(mapping.to_line(line, raw))
         return result
 
     async def get_allocation_errors(
@@ -122,111 +136,151 @@ class FlexeProvider:
         # Flexe has no cross-order allocation-error endpoint: one call per order.
         async def one(order_id: str) -> list[AllocationError]:
             async with self._fan_out:
-                pages = await self._collect(
+                pages = await self.api.collect(
                     f"/v2/orders/{quote(order_id, safe='')}/allocation-errors",
                     {},
                     wire.AllocationErrorPage,
                 )
             return [
                 mapping.to_allocation_error(e, raw)
-                for e, raw in _items(pages, "allocationErrors")
+                for e, raw in items(pages, "allocationErrors")
             ]
 
         found = await asyncio.gather(*(one(order_id) for order_id in order_ids))
         return dict(zip(order_ids, found, strict=True))
 
     async def get_attachments(
-        self, order_ids: Sequence[str]
-    ) -> Mapping[str, list[Attachment]]:
-        result: dict[str, list[Attachment]] = {order_id: [] for order_id in order_ids}
-        pages = await asyncio.gather(
-            *(
-                self._collect(
-                    "/v2/attachments",
-                    {"orderIds": ",".join(chunk)},
-                    wire.AttachmentPage,
-                )
-                for chunk in _chunks(order_ids, self.batch_size)
-            )
+        self, owners: Sequence[Ref]
+    ) -> Mapping[Ref, list[Attachment]]:
+        # Flexe keeps attachments on orders only.
+        orders = {owner.id: owner for owner in owners if owner.kind == "Order"}
+        result: dict[Ref, list[Attachment]] = {owner: [] for owner in orders.values()}
+        pages = await self.api.batched(
+            "/v2/attachments", "orderIds", list(orders), wire.AttachmentPage
         )
-        for page in pages:
-            for attachment, raw in _items(page, "attachments"):
-                file_url = (
-                    f"{self.upstream.base_url}/v2/files/"
-                    f"{quote(attachment.fileKey, safe='')}/content"
-                    if attachment.fileKey
-                    else None
-                )
-                result.setdefault(attachment.orderId, []).append(
-                    mapping.to_attachment(attachment, raw, file_url)
+        for attachment, raw in items(pages, "attachments"):
+            owner = orders.get(attachment.orderId)
+            if owner is not None:
+                result[owner].append(
+                    mapping.to_attachment(attachment, raw, self._file_url(attachment))
                 )
         return result
 
-    async def ping(self) -> None:
-        await self._get("/v2/orders", {"pageSize": "1"})
+    def _file_url(self, attachment: wire.Attachment) -> str | None:
+        if not attachment.fileKey:
+            return None
+        key = quote(attachment.fileKey, safe="")
+        return f"{self.upstream.base_url}/v2/files/{key}/content"
 
-    async def _get(self, path: str, params: Mapping[str, str]) -> Any:
-        return (await self.upstream.request("GET", path, params=params)).data
-
-    async def _collect(
-        self, path: str, params: Mapping[str, str], model: type[M]
-    ) -> list[tuple[M, dict[str, Any]]]:
-        """Every page of a list endpoint, each validated, with its raw JSON."""
-        pages: list[tuple[M, dict[str, Any]]] = []
-        query = {**params, "pageSize": str(self.page_size)}
-        while True:
-            data = await self._get(path, query)
-            parsed = self._validate(model, data)
-            pages.append((parsed, data))
-            token = getattr(parsed, "continuationToken", None)
-            if not token:
-                return pages
-            query = {**query, "continuationToken": token}
-
-    def _validate(self, model: type[M], data: Any) -> M:
-        try:
-            return model.model_validate(data)
-        except ValueError:
-            raise ProviderResponseInvalid(
-                self.slug, f"the provider's answer is not a valid {model.__name__}"
-            ) from None
-
-
-def _order_params(filter: OrderFilter) -> dict[str, str]:
-    params: dict[str, str] = {}
-    if filter.statuses:
-        states = sorted(
-            {s for st in filter.statuses for s in mapping.STATES_FOR_STATUS.get(st, ())}
+    async def get_shipments(
+        self, order_ids: Sequence[str]
+    ) -> Mapping[str, list[Shipment]]:
+        result: dict[str, list[Shipment]] = {order_id: [] for order_id in order_ids}
+        pages = await self.api.batched(
+            "/v2/shipments", "orderIds", order_ids, wire.ShipmentPage
         )
-        params["state"] = ",".join(states)
-        # `new` is both PENDING and EXCEPTION; hasErrors tells them apart when
-        # only one of the two was asked for and no other state is involved.
-        wants = set(filter.statuses)
-        if states == ["new"] and len(wants) == 1:
-            params["hasErrors"] = "true" if OrderStatus.EXCEPTION in wants else "false"
-    if filter.has_errors is not None:
-        params["hasErrors"] = "true" if filter.has_errors else "false"
-    if filter.external_ids:
-        params["externalIds"] = ",".join(filter.external_ids)
-    if filter.created_after:
-        params["createdAtFrom"] = filter.created_after.isoformat()
-    if filter.created_before:
-        params["createdAtTo"] = filter.created_before.isoformat()
-    return params
+        for shipment, raw in items(pages, "shipments"):
+            if shipment.orderId is not None:
+                result.setdefault(shipment.orderId, []).append(
+                    mapping.to_shipment(shipment, raw)
+                )
+        return result
 
+    async def get_shipments_by_id(self, ids: Sequence[str]) -> Mapping[str, Shipment]:
+        pages = await self.api.batched("/v2/shipments", "ids", ids, wire.ShipmentPage)
+        return {
+            shipment.id: mapping.to_shipment(shipment, raw)
+            for shipment, raw in items(pages, "shipments")
+        }
 
-def _chunks(ids: Sequence[str], size: int) -> list[Sequence[str]]:
-    unique = list(dict.fromkeys(ids))
-    return [unique[i : i + size] for i in range(0, len(unique), size)]
+    async def list_shipments(
+        self, filter: ShipmentFilter, page: PageRequest
+    ) -> Page[Shipment]:
+        params = {"pageSize": str(min(page.size, MAX_PAGE_SIZE))}
+        if filter.order_ids:
+            params["orderIds"] = ",".join(filter.order_ids)
+        if page.cursor:
+            params["continuationToken"] = page.cursor
+        data = await self.api.get("/v2/shipments", params)
+        parsed = self.api.validate(wire.ShipmentPage, data)
+        return Page(
+            items=[
+                mapping.to_shipment(s, r) for s, r in pairs(parsed, data, "shipments")
+            ],
+            next_cursor=parsed.continuationToken,
+            total=parsed.total,
+        )
 
+    async def get_inventory(
+        self, skus: Sequence[str]
+    ) -> Mapping[str, list[InventoryLevel]]:
+        result: dict[str, list[InventoryLevel]] = {}
+        for chunk in chunks(skus, self.api.batch_size):
+            query: list[tuple[str, str]] = [("skus[]", sku) for sku in chunk]
+            while True:
+                data = await self.api.get("/v2/inventory", query)
+                parsed = self.api.validate(wire.InventoryPage, data)
+                for item, raw in pairs(parsed, data, "inventory"):
+                    result.setdefault(item.sku, []).append(
+                        mapping.to_inventory(item, raw)
+                    )
+                if not parsed.continuation_token:
+                    break
+                query = [
+                    *[("skus[]", sku) for sku in chunk],
+                    ("continuation_token", parsed.continuation_token),
+                ]
+        return result
 
-def _items(
-    pages: list[tuple[Any, dict[str, Any]]], key: str
-) -> list[tuple[Any, dict[str, Any]]]:
-    return [pair for parsed, raw in pages for pair in _pairs(parsed, raw, key)]
+    async def get_inbound_shipments(
+        self, ids: Sequence[str]
+    ) -> Mapping[str, InboundShipment]:
+        pages = await self.api.batched(
+            "/v2/inbound-shipments", "ids", ids, wire.InboundShipmentPage
+        )
+        return {
+            inbound.id: mapping.to_inbound_shipment(inbound, raw)
+            for inbound, raw in items(pages, "inboundShipments")
+        }
 
+    async def get_inbound_shipments_by_po_number(
+        self, numbers: Sequence[str]
+    ) -> Mapping[str, list[InboundShipment]]:
+        result: dict[str, list[InboundShipment]] = {}
+        pages = await self.api.batched(
+            "/v2/inbound-shipments", "purchaseOrder", numbers, wire.InboundShipmentPage
+        )
+        for inbound, raw in items(pages, "inboundShipments"):
+            found = mapping.to_inbound_shipment(inbound, raw)
+            if found.purchase_order_number:
+                result.setdefault(found.purchase_order_number, []).append(found)
+        return result
 
-def _pairs(
-    parsed: Any, raw: dict[str, Any], key: str
-) -> list[tuple[Any, dict[str, Any]]]:
-    return list(zip(getattr(parsed, key), raw[key], strict=True))
+    async def create_order(self, data: OrderCreate, *, idempotency_key: str) -> Order:
+        if data.kind is not OrderKind.DTC:
+            raise self.unsupported(f"create {data.kind.value} orders here yet")
+        # Not replayed on failure: Flexe has no idempotency key, and a repeat of
+        # a create that did land answers 409 DUPLICATE_EXTERNAL_ID.
+        response = await self.upstream.request(
+            "POST", "/v2/orders", json=bodies.order_body(data), replay_safe=False
+        )
+        order = self.api.validate(wire.Order, response.data)
+        return mapping.to_order(order, response.data)
+
+    async def cancel_order(self, id: str, *, reason: str | None = None) -> Order:
+        # Flexe cancels orders line by line; the order is cancelled with its
+        # last open line. Each line cancel is idempotent, so retrying is safe.
+        order_path = f"/v2/orders/{quote(id, safe='')}"
+        lines = (await self.get_lines([id])).get(id, [])
+        for line in lines:
+            if line.cancelled_at is None:
+                await self.upstream.request(
+                    "POST",
+                    f"{order_path}/lines/{quote(line.id, safe='')}/cancel",
+                    replay_safe=True,
+                )
+        data = (await self.upstream.request("GET", order_path)).data
+        return mapping.to_order(self.api.validate(wire.Order, data), data)
+
+    async def ping(self) -> None:
+        await self.api.get("/v2/orders", {"pageSize": "1"})

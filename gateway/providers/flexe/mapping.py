@@ -10,10 +10,18 @@ from gateway.models import (
     Address,
     AllocationError,
     Attachment,
+    Company,
+    InboundShipment,
+    InventoryLevel,
     Order,
     OrderKind,
     OrderLine,
     OrderStatus,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    Shipment,
+    ShipmentItem,
+    ShipmentStatus,
 )
 from gateway.providers.flexe import wire
 
@@ -41,6 +49,22 @@ STATES_FOR_STATUS: dict[OrderStatus, tuple[str, ...]] = {
     OrderStatus.CANCELLED: ("cancelled",),
 }
 """Unified status -> the Flexe states that can produce it (for list filters)."""
+
+
+SHIPMENT_STATUS_MAP: dict[str, ShipmentStatus] = {
+    "packed": ShipmentStatus.PACKED,
+    "shipped": ShipmentStatus.SHIPPED,
+    "delivered": ShipmentStatus.DELIVERED,
+    "cancelled": ShipmentStatus.CANCELLED,
+}
+
+INBOUND_STATUS_MAP: dict[str, PurchaseOrderStatus] = {
+    "expected": PurchaseOrderStatus.OPEN,
+    "receiving": PurchaseOrderStatus.OPEN,
+    "received": PurchaseOrderStatus.CLOSED,
+    "cancelled": PurchaseOrderStatus.CANCELLED,
+}
+"""An inbound shipment is open until received (providers.md §7.2)."""
 
 
 def to_status(state: str, has_errors: bool) -> OrderStatus:
@@ -141,6 +165,78 @@ def to_attachment(
         url=attachment.externalUrl or file_url,
         created_at=attachment.createdAt,
         removed_at=attachment.cancelledAt,
+    )
+
+
+def to_shipment(shipment: wire.Shipment, raw: dict[str, Any]) -> Shipment:
+    """A Flexe shipment (parcel) of an order."""
+    status = SHIPMENT_STATUS_MAP.get(shipment.state, ShipmentStatus.UNKNOWN)
+    return Shipment(
+        provider=SLUG,
+        raw=raw,
+        id=shipment.id,
+        order_id=shipment.orderId,
+        status=status,
+        raw_status=shipment.state,
+        carrier=shipment.carrier,
+        service=shipment.serviceType,
+        tracking_numbers=tuple(shipment.trackingNumbers),
+        shipped_at=shipment.shippedAt,
+        delivered_at=shipment.deliveredAt,
+        items=tuple(
+            ShipmentItem(sku=line.sku, quantity=line.quantity, line_id=line.lineId)
+            for line in shipment.lines
+        ),
+    )
+
+
+def to_inventory(item: wire.InventoryItem, raw: dict[str, Any]) -> InventoryLevel:
+    """Stock of a SKU at one Flexe reservation (warehouse)."""
+    return InventoryLevel(
+        provider=SLUG,
+        raw=raw,
+        sku=item.sku,
+        provider_sku=item.item_id,
+        location_id=item.reservation_id,
+        on_hand=item.quantity_on_hand.amount if item.quantity_on_hand else None,
+        available=item.quantity_available.amount if item.quantity_available else None,
+        allocated=item.quantity_allocated.amount if item.quantity_allocated else None,
+        updated_at=item.last_updated_at,
+    )
+
+
+def to_inbound_shipment(
+    inbound: wire.InboundShipment, raw: dict[str, Any]
+) -> InboundShipment:
+    """A Flexe inbound shipment (ASN) against a purchase-order number."""
+    return InboundShipment(
+        provider=SLUG,
+        raw=raw,
+        id=inbound.id,
+        purchase_order_number=inbound.purchaseOrder or inbound.poNumber,
+        status=INBOUND_STATUS_MAP.get(inbound.state, PurchaseOrderStatus.UNKNOWN),
+        raw_status=inbound.state,
+        supplier=Company(name=inbound.suplierOrVendor)
+        if inbound.suplierOrVendor
+        else None,
+        location_id=inbound.reservationId,
+        expected_arrival=inbound.dropoffDate,
+        arrived_at=inbound.receivedAt,
+        created_at=inbound.createdAt,
+        updated_at=inbound.updatedAt,
+        lines=tuple(
+            PurchaseOrderLine(
+                provider=SLUG,
+                id=f"{inbound.id}/{index}",
+                purchase_order_id=inbound.id,
+                line_number=index + 1,
+                sku=item.sku,
+                quantity=item.quantity,
+                unit_of_measure=item.unit,
+                received_quantity=item.receivedQuantity,
+            )
+            for index, item in enumerate(inbound.items)
+        ),
     )
 
 

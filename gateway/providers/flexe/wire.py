@@ -127,3 +127,72 @@ class ErrorItem(Wire):
 class ErrorBody(Wire):
     errors: list[ErrorItem] = Field(default_factory=list)
     correlationId: str | None = None
+
+
+class ShipmentLine(Wire):
+    lineId: str | None = None
+    sku: str
+    quantity: int
+
+
+class Shipment(Wire):
+    id: str
+    orderId: str | None = None
+    state: str
+    carrier: str | None = None
+    serviceType: str | None = None
+    trackingNumbers: list[str] = Field(default_factory=list)
+    shippedAt: datetime | None = None
+    deliveredAt: datetime | None = None
+    lines: list[ShipmentLine] = Field(default_factory=list)
+
+
+class ShipmentPage(Page):
+    shipments: list[Shipment]
+
+
+class Quantity(Wire):
+    amount: int
+    unit: str | None = None
+
+
+class InventoryItem(Wire):
+    item_id: str | None = None
+    sku: str
+    reservation_id: str | None = None
+    quantity_on_hand: Quantity | None = None
+    quantity_available: Quantity | None = None
+    quantity_allocated: Quantity | None = None
+    last_updated_at: datetime | None = None
+
+
+class InventoryPage(Wire):
+    """F15 is snake_case, with its own token name and no total."""
+
+    continuation_token: str | None = None
+    inventory: list[InventoryItem]
+
+
+class InboundItem(Wire):
+    sku: str
+    quantity: int
+    unit: str | None = None
+    receivedQuantity: int | None = None
+
+
+class InboundShipment(Wire):
+    id: str
+    purchaseOrder: str | None = None
+    poNumber: str | None = None
+    state: str
+    reservationId: str | None = None
+    dropoffDate: datetime | None = None
+    suplierOrVendor: str | None = None
+    createdAt: datetime | None = None
+    updatedAt: datetime | None = None
+    receivedAt: datetime | None = None
+    items: list[InboundItem] = Field(default_factory=list)
+
+
+class InboundShipmentPage(Page):
+    inboundShipments: list[InboundShipment]

@@ -1,12 +1,13 @@
-"""Domain models: the unified shape every provider's data is mapped into."""
+"""Orders, their lines and allocation errors, with the unified status rules."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from gateway.models.common import Address, Domain, Money
 
 
 class OrderStatus(StrEnum):
@@ -33,32 +34,6 @@ class OrderKind(StrEnum):
     FULFILLMENT_REQUEST = "FULFILLMENT_REQUEST"
 
 
-class Domain(BaseModel):
-    """Base of every domain model: immutable, with the untouched provider payload."""
-
-    model_config = ConfigDict(frozen=True)
-
-    provider: str
-    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
-
-
-class Address(BaseModel):
-    """A postal address with the person or company at it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str | None = None
-    company: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    postal_code: str | None = None
-    country: str | None = None
-    phone: str | None = None
-    email: str | None = None
-
-
 class Order(Domain):
     """An outbound order at one provider."""
 
@@ -81,6 +56,22 @@ class Order(Domain):
     recipient: Address | None = None
     labels: dict[str, str] = Field(default_factory=dict)
     shipment_ids: tuple[str, ...] | None = None
+    cancelled_at: datetime | None = None
+    acknowledged: bool | None = Field(
+        default=None, description="Fulfilment requests: the source acknowledged it."
+    )
+    shipping_status: str | None = Field(
+        default=None, description="Fulfilment requests: the raw shipping status."
+    )
+    lines: tuple[OrderLine, ...] | None = Field(
+        default=None,
+        description="The lines, when the provider returns them inside the order; "
+        "None means they must be fetched separately.",
+    )
+    shipments: tuple[Shipment, ...] | None = Field(
+        default=None,
+        description="The shipments, when embedded in the order payload.",
+    )
 
 
 class OrderLine(Domain):
@@ -96,6 +87,7 @@ class OrderLine(Domain):
     allocated_quantity: int | None = None
     shipped_quantity: int = 0
     cancelled_quantity: int = 0
+    unit_price: Money | None = None
     created_at: datetime | None = None
     cancelled_at: datetime | None = None
 
@@ -110,20 +102,6 @@ class AllocationError(Domain):
     code: str
     details: str | None = None
     created_at: datetime | None = None
-
-
-class Attachment(Domain):
-    """A document attached to an order, shipment or purchase order."""
-
-    id: str
-    owner_id: str
-    type: str | None = None
-    name: str | None = None
-    url: str | None = None
-    content_type: str | None = None
-    size: int | None = None
-    created_at: datetime | None = None
-    removed_at: datetime | None = None
 
 
 def line_status(line: OrderLine, order_status: OrderStatus) -> OrderStatus:
@@ -145,3 +123,8 @@ def refine_status(order: Order, lines: list[OrderLine]) -> OrderStatus:
     if order.status_needs_lines and any(line.shipped_quantity > 0 for line in lines):
         return OrderStatus.PARTIALLY_SHIPPED
     return order.status
+
+
+from gateway.models.shipments import Shipment  # noqa: E402  (Order refers to it)
+
+Order.model_rebuild()

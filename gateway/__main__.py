@@ -34,6 +34,7 @@ def point_at_sandbox(settings: Settings, sandbox_url: str) -> Settings:
             }
         )
         for slug, provider in settings.providers.items()
+        if provider.enabled
     }
     return settings.model_copy(update={"providers": providers, "sandbox": True})
 

@@ -53,9 +53,14 @@ def create_app(settings: Settings) -> web.Application:
 async def _upstream(app: web.Application) -> AsyncIterator[None]:
     session = create_session()
     app[SESSION] = session
-    app[PROVIDERS] = build_providers(app[SETTINGS], session)
-    yield
-    await session.close()
+    providers = build_providers(app[SETTINGS], session)
+    app[PROVIDERS] = providers
+    await asyncio.gather(*(provider.start() for provider in providers.values()))
+    try:
+        yield
+    finally:
+        await asyncio.gather(*(provider.close() for provider in providers.values()))
+        await session.close()
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -16,20 +16,33 @@ PROVIDER_SLUGS: tuple[str, ...] = (
 """Every provider the gateway knows, by slug (folder, settings key, registry key)."""
 
 PROVIDER_DEFAULTS: dict[str, dict[str, Any]] = {
+    # Client-side limits sit about 10% under each provider's own, because our
+    # clock and theirs never agree exactly and a 429 costs a Retry-After wait.
     # 100 calls per 60 s per token (providers.md §1.1).
-    "flexe": {"rate_limit_per_s": 100 / 60, "rate_limit_burst": 100},
+    "flexe": {
+        "base_url": "https://api.flexe.com",
+        "rate_limit_per_s": 1.5,
+        "rate_limit_burst": 90,
+    },
     # Token bucket 10/s, burst 20; inbound lists cap at 100 (§2.1).
     "flexport_logistics": {
-        "rate_limit_per_s": 10.0,
-        "rate_limit_burst": 20,
+        "base_url": "https://logistics-api.flexport.com",
+        "rate_limit_per_s": 9.0,
+        "rate_limit_burst": 18,
         "page_size": 100,
     },
     # 5/s, burst 10; pages of at most 100 (§3.1).
-    "flexport_v3": {"rate_limit_per_s": 5.0, "rate_limit_burst": 10, "page_size": 100},
+    "flexport_v3": {
+        "base_url": "https://api.flexport.com",
+        "rate_limit_per_s": 4.5,
+        "rate_limit_burst": 9,
+        "page_size": 100,
+    },
     # Bucket of 40 refilled at 2/s; frNumbers at most 50 (§4.1).
     "flxpoint": {
-        "rate_limit_per_s": 2.0,
-        "rate_limit_burst": 40,
+        "base_url": "https://api.flxpoint.com",
+        "rate_limit_per_s": 1.8,
+        "rate_limit_burst": 36,
         "max_batch_size": 50,
         "page_size": 100,
     },
@@ -134,15 +147,22 @@ class Settings(BaseSettings):
         return merged
 
     def enabled_providers(self) -> dict[str, ProviderSettings]:
-        """The providers switched on, by slug, in registry order."""
+        """The providers in use: switched on, with a token and a base URL.
+
+        A provider without a token is simply not configured: a merchant who
+        ships only through Flexe sets only Flexe's token.
+        """
         return {
-            slug: self.providers[slug]
+            slug: settings
             for slug in PROVIDER_SLUGS
-            if slug in self.providers and self.providers[slug].enabled
+            if (settings := self.providers.get(slug)) is not None
+            and settings.enabled
+            and settings.token is not None
+            and settings.base_url
         }
 
     def sandbox_mode(self) -> bool:
         """Whether the gateway runs on the sandbox (explicit, or no credentials)."""
         if self.sandbox is not None:
             return self.sandbox
-        return not any(p.token for p in self.enabled_providers().values())
+        return not self.enabled_providers()

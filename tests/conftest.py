@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from gateway.app import create_app
 from gateway.sandbox import SANDBOX_TOKENS, SandboxConfig, create_sandbox
 from gateway.settings import ProviderSettings, RetrySettings, Settings
+from gateway.settings import provider_settings as defaults_for
 
 GQL = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -39,7 +40,7 @@ def provider_settings(
         "timeout_s": 2.0,
     }
     values.update(overrides)
-    return ProviderSettings(**values)
+    return defaults_for(slug, **values)
 
 
 FAST_RETRY = RetrySettings(max_retries=2, backoff_base_s=0, backoff_cap_s=0)
@@ -104,6 +105,9 @@ class SandboxControl:
 
     async def clear(self) -> None:
         await self._call("DELETE", "/_sandbox/requests")
+
+    async def clear_faults(self) -> None:
+        await self._call("DELETE", "/_sandbox/faults")
 
     async def fault(
         self,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from gateway.providers.base import Provider, ProviderFactory
 from gateway.providers.flexe import FlexeProvider
+from gateway.providers.flexport_v3 import FlexportV3Provider
 
 if TYPE_CHECKING:
     import aiohttp
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 REGISTRY: dict[str, ProviderFactory] = {
     "flexe": FlexeProvider,
+    "flexport_v3": FlexportV3Provider,
 }
 """Provider slug -> adapter class; the slug is also the settings key."""
 

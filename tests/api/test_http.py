@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from pydantic import SecretStr
+
 from gateway.app import create_app
 from gateway.settings import ProviderSettings, Settings
 from tests.conftest import FAST_RETRY
@@ -140,7 +142,9 @@ async def test_readyz_is_503_when_a_provider_is_unreachable(
     settings = Settings(
         providers={
             "flexe": ProviderSettings(
-                base_url=f"http://127.0.0.1:{unused_tcp_port}/flexe", timeout_s=0.5
+                base_url=f"http://127.0.0.1:{unused_tcp_port}/flexe",
+                token=SecretStr("t"),
+                timeout_s=0.5,
             )
         },
         retry=FAST_RETRY.model_copy(update={"max_retries": 0}),

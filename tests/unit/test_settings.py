@@ -34,10 +34,11 @@ def test_settings_without_tokens_mean_sandbox_mode() -> None:
 def test_settings_disabled_provider_is_not_enabled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("GATEWAY_PROVIDERS__FLEXE__TOKEN", "t")
+    monkeypatch.setenv("GATEWAY_PROVIDERS__FLXPOINT__TOKEN", "t")
+    assert set(Settings().enabled_providers()) == {"flexe", "flxpoint"}
     monkeypatch.setenv("GATEWAY_PROVIDERS__FLEXE__ENABLED", "false")
-    enabled = Settings().enabled_providers()
-    assert "flexe" not in enabled
-    assert "flxpoint" in enabled
+    assert set(Settings().enabled_providers()) == {"flxpoint"}
 
 
 def test_settings_reject_invalid_values(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,12 +60,10 @@ def test_settings_use_each_providers_own_limits(
     settings = Settings()
     flxpoint = settings.providers["flxpoint"]
     assert flxpoint.token is not None
-    assert (flxpoint.rate_limit_per_s, flxpoint.rate_limit_burst) == (2.0, 40)
+    assert (flxpoint.rate_limit_per_s, flxpoint.rate_limit_burst) == (1.8, 36)
     assert flxpoint.max_batch_size == 50
-    assert settings.providers["flexport_v3"].rate_limit_per_s == 5.0
-    assert set(settings.enabled_providers()) == {
-        "flexe",
-        "flexport_logistics",
-        "flexport_v3",
-        "flxpoint",
-    }
+    assert settings.providers["flexport_v3"].rate_limit_per_s == 4.5
+    assert flxpoint.base_url == "https://api.flxpoint.com"
+    # Only a provider with a token is in use.
+    assert set(settings.enabled_providers()) == {"flxpoint"}
+    assert settings.sandbox_mode() is False

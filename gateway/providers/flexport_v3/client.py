@@ -1,0 +1,273 @@
+"""The Flexport API v3 adapter: purchase orders, Bearer + `Flexport-Version: 3`.
+
+v3 has no `ids` filter, so reads by id fan out one V2 call per PO (under a
+semaphore, inside the Upstream token bucket). Request counts, per method:
+
+* `get_purchase_orders(n ids)`: n (V2 with `expand=line_items`).
+* `get_purchase_orders_by_number(n numbers)`: n V1 `f.name` calls, plus one
+  more per number not found among live POs (`f.archived_at.exists=true`:
+  cancelled POs are archived and hidden otherwise).
+* `list_purchase_orders`: 1 V1 call per page.
+* `get_purchase_order_lines(n ids)`: n V4 calls (plus one per extra page of
+  100). The lines are embedded in every PO this adapter returns
+  (`PurchaseOrder.lines`), so the gateway needs this only for a bare id.
+* `create_purchase_order`: 1 V3. `cancel_`/`close_purchase_order`: 1 V2 + 1 V3
+  (the V2 alone when the PO already has that status).
+* `get_attachments`: see `attachments.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from gateway.errors import Conflict, Rejected
+from gateway.http import Upstream
+from gateway.models import PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus
+from gateway.providers.base import (
+    Capability,
+    Page,
+    PageRequest,
+    ProviderBase,
+    PurchaseOrderFilter,
+)
+from gateway.providers.flexport_v3 import bodies, listing, mapping, wire
+from gateway.providers.flexport_v3.api import MAX_PER, FlexportV3Api, unique_ids
+from gateway.providers.flexport_v3.attachments import documents_by_po
+from gateway.providers.flexport_v3.messages import is_illegal_transition
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from gateway.ids import Ref
+    from gateway.models import Attachment, PurchaseOrderCreate
+    from gateway.settings import ProviderSettings, RetrySettings
+
+API_VERSION = "3"
+EXPAND = [("expand", "line_items")]
+
+
+class FlexportV3Provider(ProviderBase):
+    """Flexport API v3 (freight order management), expressed in domain models."""
+
+    slug = mapping.SLUG
+    capabilities = frozenset(
+        {
+            Capability.PURCHASE_ORDERS,
+            Capability.CREATE_PURCHASE_ORDER,
+            Capability.CANCEL_PURCHASE_ORDER,
+            Capability.CLOSE_PURCHASE_ORDER,
+            Capability.ATTACHMENTS,
+        }
+    )
+
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        session: aiohttp.ClientSession,
+        retry: RetrySettings,
+    ) -> None:
+        token = settings.token.get_secret_value() if settings.token else ""
+        self.upstream = Upstream(
+            self.slug,
+            settings,
+            session,
+            retry,
+            # v3 answers 400 invalid_version to any call without the header.
+            auth_headers={
+                "Authorization": f"Bearer {token}",
+                "Flexport-Version": API_VERSION,
+            },
+            parse_error=mapping.parse_error,
+        )
+        self.api = FlexportV3Api(self.upstream)
+
+    # Reads ---------------------------------------------------------------------
+
+    async def get_purchase_orders(
+        self, ids: Sequence[str]
+    ) -> Mapping[str, PurchaseOrder]:
+        found = await self.api.fan_out(unique_ids(ids), self._read)
+        return {po_id: po for po_id, po in found if po is not None}
+
+    async def _read(self, po_id: str) -> PurchaseOrder | None:
+        pair = await self.api.maybe(_po_path(po_id), wire.PurchaseOrder, EXPAND)
+        return None if pair is None else mapping.to_purchase_order(*pair)
+
+    async def get_purchase_orders_by_number(
+        self, numbers: Sequence[str]
+    ) -> Mapping[str, PurchaseOrder]:
+        wanted = [n for n in dict.fromkeys(numbers) if n]
+        found = await self.api.fan_out(wanted, self._by_number)
+        return {number: po for number, po in found if po is not None}
+
+    async def _by_number(self, number: str) -> PurchaseOrder | None:
+        """The newest live PO of that name, else the newest archived (cancelled) one.
+
+        A name is unique only with its buyer and seller, so several POs may
+        share it; the live one is what a caller means by "PO-1 at Flexport".
+        """
+        for archived in (False, True):
+            query = [
+                *listing.NEWEST_FIRST,
+                *EXPAND,
+                ("f.name", number),
+                ("per", "1"),
+            ]
+            if archived:
+                query.append(("f.archived_at.exists", "true"))
+            _, items = await self.api.page(
+                "/purchase_orders", wire.PurchaseOrder, query
+            )
+            if items:
+                return mapping.to_purchase_order(*items[0])
+        return None
+
+    async def list_purchase_orders(
+        self, filter: PurchaseOrderFilter, page: PageRequest
+    ) -> Page[PurchaseOrder]:
+        if filter.numbers:
+            return await self._list_numbers(filter)
+        segments = listing.segments(filter.statuses)
+        if not segments:
+            # Only UNKNOWN asked for: no v3 status maps there.
+            return Page(items=[], next_cursor=None, total=0)
+        at = listing.parse_cursor(page.cursor, len(segments))
+        query = [
+            *segments[at.segment].params(filter),
+            ("page", str(at.page)),
+            ("per", str(max(1, min(page.size, MAX_PER)))),
+        ]
+        parsed, items = await self.api.page(
+            "/purchase_orders", wire.PurchaseOrder, query
+        )
+        following: listing.Position | None = None
+        if parsed.next is not None:
+            following = listing.Position(at.segment, at.page + 1)
+        elif at.segment + 1 < len(segments):
+            following = listing.Position(at.segment + 1, 1)
+        return Page(
+            items=[mapping.to_purchase_order(po, raw) for po, raw in items],
+            next_cursor=listing.cursor_of(following) if following else None,
+            # One segment's count is the listing's; two have no single total.
+            total=parsed.total_count if len(segments) == 1 else None,
+        )
+
+    async def _list_numbers(self, filter: PurchaseOrderFilter) -> Page[PurchaseOrder]:
+        """POs by number: one V1 `f.name` walk per number and segment, one page."""
+        queries = [
+            [*segment.params(filter), ("f.name", number)]
+            for number in dict.fromkeys(filter.numbers)
+            for segment in listing.segments(filter.statuses)
+        ]
+        found = await self.api.fan_out(
+            range(len(queries)),
+            lambda i: self.api.walk("/purchase_orders", wire.PurchaseOrder, queries[i]),
+        )
+        pos = {po.id: (po, raw) for _, items in found for po, raw in items}
+        newest = sorted(pos.values(), key=lambda pair: int(pair[0].id), reverse=True)
+        return Page(
+            items=[mapping.to_purchase_order(po, raw) for po, raw in newest],
+            next_cursor=None,
+            total=len(newest),
+        )
+
+    async def get_purchase_order_lines(
+        self, purchase_order_ids: Sequence[str]
+    ) -> Mapping[str, list[PurchaseOrderLine]]:
+        found = await self.api.fan_out(unique_ids(purchase_order_ids), self._lines)
+        # V4 answers an empty list for an unknown PO, and a PO has at least
+        # one line: no lines means no such PO, which a batch leaves out.
+        return {po_id: lines for po_id, lines in found if lines}
+
+    async def _lines(self, po_id: str) -> list[PurchaseOrderLine]:
+        items = await self._raw_lines(po_id)
+        lines = [mapping.to_line(line, raw, po_id) for line, raw in items]
+        return sorted(lines, key=lambda line: line.line_number or 0)
+
+    async def _raw_lines(self, po_id: str) -> list[tuple[wire.LineItem, Any]]:
+        return await self.api.walk(
+            "/purchase_order_line_items",
+            wire.LineItem,
+            [("f.purchase_order.id", po_id)],
+        )
+
+    async def get_attachments(
+        self, owners: Sequence[Ref]
+    ) -> Mapping[Ref, list[Attachment]]:
+        # Documents belong to freight shipments, which the gateway does not
+        # model; they are reached (and reported) through the PO they serve.
+        pos = {
+            owner.id: owner
+            for owner in owners
+            if owner.kind == "PurchaseOrder" and owner.id.isdigit()
+        }
+        found = await documents_by_po(self.api, list(pos))
+        return {pos[po_id]: documents for po_id, documents in found.items()}
+
+    # Writes --------------------------------------------------------------------
+
+    async def create_purchase_order(
+        self, data: PurchaseOrderCreate, *, idempotency_key: str
+    ) -> PurchaseOrder:
+        # No idempotency key in v3; V3 is an upsert on name + buyer + seller,
+        # so a replay of the same body amends the PO it created: replay-safe.
+        return await self._upsert(bodies.create_body(data))
+
+    async def cancel_purchase_order(self, id: str) -> PurchaseOrder:
+        return await self._set_status(id, PurchaseOrderStatus.CANCELLED)
+
+    async def close_purchase_order(self, id: str) -> PurchaseOrder:
+        return await self._set_status(id, PurchaseOrderStatus.CLOSED)
+
+    async def _set_status(
+        self, po_id: str, status: PurchaseOrderStatus
+    ) -> PurchaseOrder:
+        """Read the PO and write it back through V3 with only its status changed.
+
+        V3 is a full replace, so the body is the whole PO as read. A PO that
+        already has the status is returned without a write (a repeat is a no-op).
+        """
+        po, raw = await self.api.one(_po_path(po_id), wire.PurchaseOrder, EXPAND)
+        if mapping.to_status(po.status) is status:
+            return mapping.to_purchase_order(po, raw)
+        if mapping.embedded_lines(po) is not None:
+            raw_lines = list(raw["line_items"]["data"])
+        else:
+            raw_lines = [line_raw for _, line_raw in await self._raw_lines(po.id)]
+        body = bodies.replace_body(raw, raw_lines, mapping.RAW_STATUSES[status])
+        return await self._upsert(body)
+
+    async def _upsert(self, body: dict[str, Any]) -> PurchaseOrder:
+        """POST V3; a 422 whose message is an illegal transition is a Conflict.
+
+        v3 gives every 422 the code `unprocessable_entity`, so the message
+        decides (messages.ILLEGAL_TRANSITION); a 409 (concurrent amend) is a
+        Conflict by status alone.
+        """
+        try:
+            response = await self.upstream.request(
+                "POST", "/purchase_orders", json=body, replay_safe=True
+            )
+        except Rejected as exc:
+            if not is_illegal_transition(exc.detail):
+                raise
+            raise Conflict(
+                self.slug,
+                exc.detail,
+                status=exc.status,
+                provider_code=exc.provider_code,
+                body=exc.body,
+            ) from None
+        raw = self.api.unwrap(response.data)
+        return mapping.to_purchase_order(
+            self.api.validate(wire.PurchaseOrder, raw), raw
+        )
+
+    async def ping(self) -> None:
+        await self.api.data("/purchase_orders", [("per", "1")])
+
+
+def _po_path(po_id: str) -> str:
+    return f"/purchase_orders/{quote(po_id, safe='')}"

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-
 from pydantic import SecretStr
 
 from gateway.app import create_app

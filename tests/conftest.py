@@ -55,6 +55,17 @@ def settings(sandbox: TestServer) -> Settings:
     )
 
 
+def all_providers(sandbox: TestServer) -> Settings:
+    """Settings with every registered provider pointed at the sandbox."""
+    from gateway.providers import REGISTRY
+
+    return Settings(
+        sandbox=True,
+        providers={slug: provider_settings(sandbox, slug) for slug in REGISTRY},
+        retry=FAST_RETRY,
+    )
+
+
 @pytest.fixture
 async def gateway(aiohttp_client: Any, settings: Settings) -> TestClient:  # type: ignore[type-arg]
     """The gateway app in process, talking to the sandbox over HTTP."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from gateway.providers.base import Provider, ProviderFactory
 from gateway.providers.flexe import FlexeProvider
 from gateway.providers.flexport_v3 import FlexportV3Provider
+from gateway.providers.flxpoint import FlxpointProvider
 
 if TYPE_CHECKING:
     import aiohttp
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, ProviderFactory] = {
     "flexe": FlexeProvider,
     "flexport_v3": FlexportV3Provider,
+    "flxpoint": FlxpointProvider,
 }
 """Provider slug -> adapter class; the slug is also the settings key."""
 

@@ -202,4 +202,15 @@ CASES: dict[str, ContractCase] = {
         # 60 seeded, of which the cancelled ones are archived and not listed.
         min_total=50,
     ),
+    "flxpoint": ContractCase(
+        slug="flxpoint",
+        get=get_orders,
+        list=list_orders,
+        create=create_flxpoint_shipment,
+        illegal_transition=cancel_shipped_request,
+        cancel=cancel_order,
+        get_path="/fulfillment-requests/*",
+        missing_id="999999",
+        min_total=200,
+    ),
 }

@@ -93,6 +93,14 @@ def test_item_without_id_gets_a_positional_line_id() -> None:
     assert order.lines[1].id == "4585457/1"
 
 
+def test_null_item_lists_map_to_no_lines_or_items() -> None:
+    raw = load("fulfillment_request.json") | {"fulfillmentRequestItems": None}
+    order = mapping.to_order(wire.FulfillmentRequest.model_validate(raw), raw)
+    assert order.lines == ()
+    ship = load("shipments.json")[0] | {"shipmentItems": None}
+    assert mapping.to_shipment(wire.Shipment.model_validate(ship), ship).items == ()
+
+
 def test_recipient_name_falls_back_to_first_and_last_name() -> None:
     raw = load("fulfillment_request.json")
     raw["shippingAddress"] |= {"name": None, "stateCode": None, "countryCode": None}

@@ -117,6 +117,9 @@ class SandboxControl:
     async def clear(self) -> None:
         await self._call("DELETE", "/_sandbox/requests")
 
+    async def settings(self, **values: Any) -> None:
+        await self._call("PATCH", "/_sandbox/settings", json=values)
+
     async def clear_faults(self) -> None:
         await self._call("DELETE", "/_sandbox/faults")
 

@@ -98,7 +98,7 @@ def cancel_first(status: OrderStatus) -> Act:
     """Cancel the first listed order in `status` (which forbids cancelling)."""
 
     async def act(p: ProviderBase) -> Any:
-        page = await p.list_orders(OrderFilter(statuses=(status,)), PageRequest(50))
+        page = await p.list_orders(OrderFilter(statuses=(status,)), PageRequest(3))
         return await p.cancel_order(page.items[0].id)
 
     return act
@@ -146,14 +146,14 @@ async def create_purchase_order(p: ProviderBase) -> Any:
 
 async def cancel_closed_purchase_order(p: ProviderBase) -> Any:
     page = await p.list_purchase_orders(
-        PurchaseOrderFilter(statuses=(PurchaseOrderStatus.CLOSED,)), PageRequest(20)
+        PurchaseOrderFilter(statuses=(PurchaseOrderStatus.CLOSED,)), PageRequest(3)
     )
     return await p.cancel_purchase_order(page.items[0].id)
 
 
 async def cancel_shipped_request(p: ProviderBase) -> Any:
     page = await p.list_orders(
-        OrderFilter(statuses=(OrderStatus.SHIPPED,)), PageRequest(50)
+        OrderFilter(statuses=(OrderStatus.SHIPPED,)), PageRequest(3)
     )
     return await p.cancel_order(page.items[0].id)
 
@@ -162,7 +162,7 @@ async def create_flxpoint_shipment(p: ProviderBase) -> Any:
     from gateway.models import ShipmentCreate
 
     page = await p.list_orders(
-        OrderFilter(statuses=(OrderStatus.ACCEPTED,)), PageRequest(50)
+        OrderFilter(statuses=(OrderStatus.ACCEPTED,)), PageRequest(3)
     )
     order = page.items[0]
     return await p.create_shipment(
@@ -189,6 +189,17 @@ CASES: dict[str, ContractCase] = {
         missing_id="00000000-0000-4000-8000-000000000000",
         min_total=500,
         list_page_size=500,
+    ),
+    "flexport_logistics": ContractCase(
+        slug="flexport_logistics",
+        get=get_orders,
+        list=list_orders,
+        create=create_order(OrderKind.B2B),
+        illegal_transition=cancel_first(OrderStatus.SHIPPED),
+        cancel=cancel_order,
+        get_path="/logistics/api/2024-04/*",
+        missing_id="B2B-99999999",
+        min_total=300,
     ),
     "flexport_v3": ContractCase(
         slug="flexport_v3",

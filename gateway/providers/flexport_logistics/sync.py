@@ -1,0 +1,134 @@
+"""Keeps the order index current: backfill from the events feed, then follow it.
+
+`start()` launches one background task: it reads the feed from the stored
+position to its end (the backfill; from the very first event when the index is
+new, from where the last run stopped when it is shared or restarted), then
+again every `poll_interval_s`. Failures are logged and retried; nothing
+escapes the task. `ready()` is what a list awaits: it returns once one
+complete read has succeeded, doing that read itself if it must.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from gateway.errors import Rejected
+from gateway.providers.flexport_logistics import feed
+from gateway.providers.flexport_logistics.api import LapiApi
+from gateway.providers.flexport_logistics.feed import FeedPosition
+from gateway.providers.flexport_logistics.index import OrderIndex
+
+log = logging.getLogger("gateway.providers.flexport_logistics")
+
+MAX_RETRY_DELAY_S = 5.0
+"""A failed read is retried sooner than the next poll, but not in a tight loop."""
+
+
+class IndexSync:
+    """Reads the events feed into an OrderIndex; one reader at a time."""
+
+    def __init__(self, api: LapiApi, index: OrderIndex, poll_interval_s: float) -> None:
+        self.api = api
+        self.index = index
+        self.poll_interval_s = poll_interval_s
+        self._caught_up = False
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._read_at: float | None = None
+
+    @property
+    def caught_up(self) -> bool:
+        """Whether one complete read of the feed has succeeded."""
+        return self._caught_up
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="lapi-index-sync")
+
+    async def close(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def ready(self) -> None:
+        """Return once the index has read the feed to its end at least once.
+
+        Waits for a read already under way; if none has succeeded yet, reads
+        now and lets its ProviderError reach the caller.
+        """
+        if self._caught_up:
+            return
+        async with self._lock:
+            if not self._caught_up:
+                await self._read_to_end()
+                self._caught_up = True
+
+    async def poll(self) -> int:
+        """Read whatever the feed gained since the last read; how many events."""
+        async with self._lock:
+            read = await self._read_to_end()
+            self._caught_up = True
+            return read
+
+    async def _scheduled_read(self) -> None:
+        async with self._lock:
+            # `ready()` may have read while this waited for the lock.
+            if (
+                self._read_at is not None
+                and time.monotonic() - self._read_at < self.poll_interval_s
+            ):
+                return
+            await self._read_to_end()
+            self._caught_up = True
+
+    async def _run(self) -> None:
+        while True:
+            # A read done meanwhile (by `ready()`) counts: poll from its time.
+            due = 0.0 if self._read_at is None else self._read_at + self.poll_interval_s
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+                continue
+            try:
+                await self._scheduled_read()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # ProviderErrors and Redis outages alike: log, retry, never die.
+                log.exception("reading the LAPI events feed failed; will retry")
+                await asyncio.sleep(min(self.poll_interval_s, MAX_RETRY_DELAY_S))
+
+    async def _read_to_end(self) -> int:
+        position = FeedPosition.decode(await self.index.feed_cursor())
+        read = 0
+        while True:
+            try:
+                events, next_info = await feed.read_page(self.api, position.page_info)
+            except Rejected:
+                if position == FeedPosition():
+                    raise
+                # A stored cursor LAPI no longer accepts: read everything again;
+                # merging makes replayed events harmless.
+                log.warning("LAPI rejected the stored feed cursor; re-reading")
+                position = FeedPosition()
+                continue
+            fresh = events[position.seen :]
+            entries = [e for e in map(feed.to_entry, fresh) if e is not None]
+            if entries:
+                await self.index.upsert(entries)
+            read += len(fresh)
+            if next_info is not None:
+                position = FeedPosition(next_info, 0)
+            else:
+                position = FeedPosition(position.page_info, len(events))
+            await self.index.set_feed_cursor(position.encode())
+            if next_info is None:
+                self._read_at = time.monotonic()
+                if read:
+                    log.info("LAPI order index read %d events", read)
+                return read

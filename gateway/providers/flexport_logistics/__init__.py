@@ -1,4 +1,26 @@
-"""Flexport Logistics API "LAPI", version 2024-04 (providers.md §2)."""
+"""Flexport Logistics API "LAPI", version 2024-04 (providers.md §2).
+
+The dialect, in short:
+- Auth `Authorization: Bearer <token>`; the version is in the path:
+  `/logistics/api/2024-04/...`.
+- B2B outbounds (`/outbounds`) and DTC orders (`/orders`) are separate
+  resources with overlapping integer ids, so domain ids carry the kind:
+  `B2B-71001`, `DTC-49201824001` (`refs.py`). Lines and shipments come inside
+  the order.
+- No endpoint lists orders: `index*.py` keep an index fed by the events feed
+  (`/events`, a bare array paged by a `Link: <…page_info=…>; rel="next"`
+  header), see `sync.py` and `feed.py`. Orders are then fetched one GET each,
+  eight at a time.
+- Products and inventory page by `limit`/`offset`; per-warehouse stock is one
+  POST per 100 logistics SKUs; merchant SKU ↔ logisticsSku comes from the cached
+  product list (`catalog.py`).
+- Errors are problem+json; code 407001 (cancel too late) is a Conflict.
+- Writes carry `idempotency-key`, which LAPI honours, so they are retried safely.
+- Token bucket of 10 requests/s, burst 20.
+
+Modules: `client.py`, `orders.py`, `listing.py`, `stock.py`, `api.py`,
+`wire.py`, `mapping*.py`, `status.py`, `problems.py`, `bodies.py`.
+"""
 
 from gateway.providers.flexport_logistics.client import FlexportLogisticsProvider
 from gateway.providers.flexport_logistics.index import (

@@ -1,4 +1,24 @@
-"""Flexport API v3, freight order management: purchase orders (providers.md §3)."""
+"""Flexport API v3, freight order management: purchase orders (providers.md §3).
+
+The dialect, in short:
+- Auth `Authorization: Bearer <token>` plus `Flexport-Version: 3` on every call.
+- Every answer is the `/api/response` envelope (`data`, `error`); lists are
+  `/api/collections/paginated` with absolute `next`/`prev` URLs and
+  `total_count`, paged by `page`/`per` (max 100).
+- No `ids` filter: purchase orders by id are one GET each (eight at a time),
+  by number one `f.name` query each. Cancelled POs are archived and only appear
+  with `f.archived_at.exists=true`.
+- Create and amend are one upsert (`POST /purchase_orders`) keyed by name +
+  buyer + seller, and amendment is a full replace: cancel and close read the
+  PO and write all of it back with the new status (`bodies.py`).
+- Errors are `/api/error` (`status`, `code`, `message`); every 422 has the same
+  code, so `messages.py` reads illegal transitions out of the message.
+- 5 requests/s, burst 10.
+
+Modules: `client.py`, `api.py` (envelope, paging, fan-out), `listing.py`,
+`attachments.py` (PO → bookings → shipments → documents), `wire.py`,
+`mapping.py`, `messages.py`, `bodies.py`.
+"""
 
 from gateway.providers.flexport_v3.client import FlexportV3Provider
 

@@ -11,7 +11,7 @@ from .app import PREFIX, SLUG, build_app
 from .errors import problem_response
 from .idempotency import IdempotencyStore
 from .outbound_machine import NotAdvanceable
-from .ratelimit import TokenBucket
+from .ratelimit import limiter
 from .seed import build_state
 from .state import LapiState, StateHolder, int_id
 
@@ -43,7 +43,7 @@ class FlexportLogisticsSim:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
-        self._limiter = TokenBucket(sandbox.config.clock)
+        self._limiter = limiter(sandbox.config.clock)
         self._idempotency = IdempotencyStore(sandbox.config.clock)
         self._holder = StateHolder(self._fresh_state, PREFIX)
 

@@ -11,7 +11,7 @@ from .envelope import PREFIX
 from .errors import GATEWAY_TIMEOUT, SERVICE_UNAVAILABLE, error_response
 from .machine import NotAdvanceable, advance, phase
 from .model import PurchaseOrder
-from .ratelimit import TokenBucket
+from .ratelimit import limiter
 from .seed import build_state
 from .state import FlexportV3State, StateHolder
 
@@ -51,7 +51,7 @@ class FlexportV3Sim:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
-        self._limiter = TokenBucket(sandbox.config.clock)
+        self._limiter = limiter(sandbox.config.clock)
         self._holder = StateHolder(self._fresh_state())
 
     @property

@@ -11,9 +11,10 @@ from gateway import ids
 from gateway.errors import InvalidArgument
 from schema.node import Info, Node
 from schema.orders import Order, OrderLine
+from schema.shipments import Shipment
 
 MAX_NODES = 100
-NODE_KINDS = ("Order", "OrderLine")
+NODE_KINDS = ("Order", "OrderLine", "Shipment")
 
 
 async def get_node(
@@ -25,6 +26,9 @@ async def get_node(
     if ref.kind == "Order":
         order = await loaders.order_by_ref.load(ref)
         return Order.from_model(order) if order else None
+    if ref.kind == "Shipment":
+        shipment = await loaders.shipment_by_ref.load(ref)
+        return Shipment.from_model(shipment) if shipment else None
     order_id, _, line_id = ref.id.partition("/")
     lines = await loaders.lines_by_order.load(ids.Ref(ref.provider, "Order", order_id))
     for line in lines:

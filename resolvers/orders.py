@@ -10,7 +10,7 @@ from gateway import ids, models
 from gateway.errors import InvalidArgument
 from gateway.paging import Position, decode_cursor, merge_pages
 from gateway.providers.base import Capability, OrderFilter, Page, PageRequest
-from schema.enums import provider_slug
+from schema.enums import Provider, provider_slug
 from schema.filters import OrderFilter as OrderFilterInput
 from schema.node import Info
 from schema.orders import Order
@@ -26,6 +26,24 @@ async def get_order(
     ref = ids.decode(id, kind="Order")
     found = await info.context.loaders.order_by_ref.load(ref)
     return Order.from_model(found) if found else None
+
+
+async def get_order_by_external_id(
+    info: Info,
+    provider: Annotated[
+        Provider, strawberry.argument(description="The provider holding the order.")
+    ],
+    external_id: Annotated[
+        str, strawberry.argument(description="The merchant's reference for it.")
+    ],
+) -> Order | None:
+    slug = provider_slug(provider)
+    found = await info.context.provider(slug).get_orders_by_external_id([external_id])
+    order = found.get(external_id)
+    if order is None:
+        return None
+    info.context.loaders.order_by_ref.prime(ids.Ref(slug, "Order", order.id), order)
+    return Order.from_model(order)
 
 
 async def list_orders(

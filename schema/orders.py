@@ -10,11 +10,22 @@ from strawberry.scalars import JSON
 
 from gateway import ids, models
 from gateway.errors import ProviderError
+from gateway.loaders import SkuKey
 from schema.allocation_errors import AllocationError
 from schema.attachments import Attachment
 from schema.common import Address, Label
 from schema.enums import OrderKind, OrderStatus, Provider
+from schema.inventory import InventoryLevel
 from schema.node import Info, Node
+from schema.shipments import Shipment
+
+
+async def order_shipments(info: Info, order: models.Order) -> list[models.Shipment]:
+    """An order's shipments: embedded in the order, or one batched load."""
+    if order.shipments is not None:
+        return list(order.shipments)
+    ref = ids.Ref(order.provider, "Order", order.id)
+    return list(await info.context.loaders.shipments_by_order.load(ref))
 
 
 def line_ref(provider: str, order_id: str, line_id: str) -> ids.Ref:
@@ -38,7 +49,6 @@ class Order(Node):
     )
     created_at: datetime | None = strawberry.field(description="When it was created.")
     updated_at: datetime | None = strawberry.field(description="When it last changed.")
-    ship_by: datetime | None = strawberry.field(description="Latest ship date, if set.")
     shipping_service: str | None = strawberry.field(
         description="Requested shipping service or speed."
     )
@@ -46,6 +56,14 @@ class Order(Node):
         description="Warehouse, reservation or source fulfilling it."
     )
     recipient: Address | None = strawberry.field(description="Where it ships to.")
+    acknowledged: bool | None = strawberry.field(
+        description="Fulfilment requests: the source acknowledged it. Null for "
+        "other kinds."
+    )
+    shipping_status: str | None = strawberry.field(
+        description="Fulfilment requests: the provider's shipping status "
+        "(Awaiting Shipment, Partially Shipped, …). Null for other kinds."
+    )
     labels: list[Label] = strawberry.field(description="Provider-side labels.")
     provider_data: JSON = strawberry.field(
         description="The untouched provider payload, for fields the unified model "
@@ -65,10 +83,11 @@ class Order(Node):
             has_errors=model.has_errors,
             created_at=model.created_at,
             updated_at=model.updated_at,
-            ship_by=model.ship_by,
             shipping_service=model.shipping_service,
             location_id=model.location_id,
             recipient=Address.from_model(model.recipient) if model.recipient else None,
+            acknowledged=model.acknowledged,
+            shipping_status=model.shipping_status,
             labels=[Label(key=k, value=v) for k, v in model.labels.items()],
             provider_data=cast(JSON, model.raw),
             model=model,
@@ -78,21 +97,36 @@ class Order(Node):
     def ref(self) -> ids.Ref:
         return ids.Ref(self.model.provider, "Order", self.model.id)
 
+    async def _lines(self, info: Info) -> list[models.OrderLine]:
+        # Providers that return lines inside the order never pay a second call.
+        if self.model.lines is not None:
+            return list(self.model.lines)
+        return list(await info.context.loaders.lines_by_order.load(self.ref))
+
     @strawberry.field(description="Unified status; see `rawStatus` for the provider's.")
     async def status(self, info: Info) -> OrderStatus:
         if not self.model.status_needs_lines:
             return OrderStatus[self.model.status.value]
         try:
-            lines = await info.context.loaders.lines_by_order.load(self.ref)
+            lines = await self._lines(info)
         except ProviderError:
             # The lines field reports the failure; the coarse status still holds.
             return OrderStatus[self.model.status.value]
         return OrderStatus[models.refine_status(self.model, lines).value]
 
+    @strawberry.field(description="Latest ship date, if the provider has one.")
+    def ship_by(self) -> datetime | None:
+        return self.model.ship_by
+
     @strawberry.field(description="The order's lines. Null if the provider failed.")
     async def lines(self, info: Info) -> list[OrderLine] | None:
-        found = await info.context.loaders.lines_by_order.load(self.ref)
-        return [OrderLine.from_model(line) for line in found]
+        return [OrderLine.from_model(line) for line in await self._lines(info)]
+
+    @strawberry.field(
+        description="Shipments of the order so far. Null if the provider failed."
+    )
+    async def shipments(self, info: Info) -> list[Shipment] | None:
+        return [Shipment.from_model(s) for s in await order_shipments(info, self.model)]
 
     @strawberry.field(
         description="Allocation errors; empty unless `hasErrors`. Null if the "
@@ -165,6 +199,30 @@ class OrderLine(Node):
         order = await info.context.loaders.order_by_ref.load(order_ref)
         order_status = order.status if order else models.OrderStatus.UNKNOWN
         return OrderStatus[models.line_status(self.model, order_status).value]
+
+    @strawberry.field(
+        description="Stock of this line's SKU at the order's provider, per location."
+    )
+    async def inventory(self, info: Info) -> list[InventoryLevel]:
+        key = SkuKey(self.model.provider, self.model.sku)
+        found = await info.context.loaders.inventory_by_sku.load(key)
+        return [InventoryLevel.from_model(level) for level in found]
+
+    @strawberry.field(description="Shipments of the order that carry this line.")
+    async def shipments(self, info: Info) -> list[Shipment] | None:
+        order_ref = ids.Ref(self.model.provider, "Order", self.model.order_id)
+        order = await info.context.loaders.order_by_ref.load(order_ref)
+        if order is None:
+            return []
+        return [
+            Shipment.from_model(s)
+            for s in await order_shipments(info, order)
+            if any(
+                item.line_id == self.model.id
+                or (item.line_id is None and item.sku == self.model.sku)
+                for item in s.items
+            )
+        ]
 
     @strawberry.field(description="The order this line belongs to.")
     async def order(self, info: Info) -> Order | None:

@@ -10,10 +10,12 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from gateway.errors import GatewayError
-from resolvers import nodes, orders
+from resolvers import inventory, nodes, orders, shipments
+from schema.inventory import SkuInventory
 from schema.node import Node
 from schema.orders import Order, OrderLine
 from schema.pagination import OrderConnection
+from schema.shipments import Shipment
 
 log = logging.getLogger("gateway.graphql")
 
@@ -24,10 +26,22 @@ class Query:
         resolver=orders.get_order,
         description="One order by global ID; null if the provider has no such order.",
     )
+    order_by_external_id: Order | None = strawberry.field(
+        resolver=orders.get_order_by_external_id,
+        description="One order by the merchant's reference at a provider.",
+    )
     orders: OrderConnection | None = strawberry.field(
         resolver=orders.list_orders,
         description="Orders across the enabled providers, newest first. Null only "
         "if no provider could answer.",
+    )
+    shipment: Shipment | None = strawberry.field(
+        resolver=shipments.get_shipment,
+        description="One shipment by global ID; null if the provider has none.",
+    )
+    inventory: list[SkuInventory] = strawberry.field(
+        resolver=inventory.get_inventory,
+        description="Stock of each SKU at every provider that keeps stock.",
     )
     node: Node | None = strawberry.field(
         resolver=nodes.get_node, description="Any object by global ID."
@@ -49,7 +63,7 @@ def should_mask_error(error: GraphQLError) -> bool:
 
 schema = strawberry.Schema(
     query=Query,
-    types=[Order, OrderLine],
+    types=[Order, OrderLine, Shipment],
     extensions=[
         # A factory: strawberry builds a fresh extension instance per operation.
         partial(

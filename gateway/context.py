@@ -22,6 +22,10 @@ class Context:
     loaders: Loaders
     request_id: str
     upstream_calls: Counter[str] = field(default_factory=Counter)
+    partial_errors: list[tuple[tuple[str | int, ...], Exception]] = field(
+        default_factory=list
+    )
+    """Errors of fields that still returned data (path, error); see schema.partial."""
 
     def provider(self, ref: Ref | str) -> Provider:
         """The adapter for a ref's provider; NotSupported if it is not enabled."""

@@ -11,13 +11,13 @@ import asyncio
 import base64
 import binascii
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 import orjson
 
-from gateway.errors import GatewayError
+from gateway.errors import GatewayError, ProviderError
 from gateway.providers.base import Page, PageRequest
 
 T = TypeVar("T")
@@ -84,6 +84,7 @@ class MergedPage(Generic[T]):
     edges: list[Edge[T]]
     has_next_page: bool
     end_cursor: str | None
+    failures: dict[str, ProviderError] = field(default_factory=dict)
 
 
 Fetch = Callable[[str, PageRequest], Awaitable[Page[T]]]
@@ -127,8 +128,22 @@ async def merge_pages(
         page = await fetch(slug, PageRequest(size=size, cursor=pos.token))
         return _Window(pos, page.items[pos.offset :], page.next_cursor)
 
-    fetched = await asyncio.gather(*(window(slug) for slug in active))
-    windows = dict(zip(active, fetched, strict=True))
+    fetched = await asyncio.gather(
+        *(window(slug) for slug in active), return_exceptions=True
+    )
+    windows: dict[str, _Window[T]] = {}
+    failures: dict[str, ProviderError] = {}
+    for slug, outcome in zip(active, fetched, strict=True):
+        if isinstance(outcome, ProviderError):
+            # Left out of this page at its old position, so the next page
+            # asks it again; the others' items are still served.
+            failures[slug] = outcome
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            windows[slug] = outcome
+    if failures and not windows:
+        raise next(iter(failures.values()))
     positions: dict[str, Position] = dict(cursor)
     for slug, win in windows.items():
         if not win.items:
@@ -148,11 +163,11 @@ async def merge_pages(
         edges.append(Edge(item, encode_cursor(positions)))
     for slug, win in windows.items():
         positions[slug] = win.position()
-    has_next = any(
+    has_next = bool(failures) or any(
         w.used < len(w.items) or w.next_token is not None for w in windows.values()
     )
-    end = edges[-1].cursor if edges else None
-    return MergedPage(edges, has_next, end)
+    end = edges[-1].cursor if edges else encode_cursor(positions)
+    return MergedPage(edges, has_next, end, failures)
 
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)

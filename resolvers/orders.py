@@ -70,6 +70,9 @@ async def list_orders(
         return await context.provider(slug).list_orders(domain_filter, page)
 
     merged = await merge_pages(cursor, first, fetch, lambda o: o.created_at)
+    path = tuple(info.path.as_list())
+    for error in merged.failures.values():
+        context.partial_errors.append((path, error))
     loader = context.loaders.order_by_ref
     for edge in merged.edges:
         order = edge.node

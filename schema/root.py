@@ -14,6 +14,7 @@ from resolvers import inventory, nodes, orders, shipments
 from schema.inventory import SkuInventory
 from schema.node import Node
 from schema.orders import Order, OrderLine
+from schema.partial import PartialErrors
 from schema.pagination import OrderConnection
 from schema.shipments import Shipment
 
@@ -65,11 +66,12 @@ schema = strawberry.Schema(
     query=Query,
     types=[Order, OrderLine, Shipment],
     extensions=[
+        PartialErrors,
         # A factory: strawberry builds a fresh extension instance per operation.
         partial(
             MaskErrors,
             should_mask_error=should_mask_error,
             error_message="Unexpected error.",
-        )
+        ),
     ],
 )

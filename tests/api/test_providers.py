@@ -76,3 +76,26 @@ async def test_orders_across_providers_are_merged_newest_first(
     assert len({n["provider"] for n in nodes}) > 1, "the newest orders interleave"
     created = [n["createdAt"] for n in nodes]
     assert created == sorted(created, reverse=True)
+
+
+async def test_one_provider_down_leaves_the_others_orders(
+    aiohttp_client: Any, sandbox: TestServer, control: SandboxControl
+) -> None:
+    client = await aiohttp_client(create_app(all_providers(sandbox)))
+    await control.fault(
+        "/fulfillment-requests*", "503", provider="flxpoint", times=None
+    )
+    query = (
+        "{ orders(first: 20) { edges { node { provider } } pageInfo { hasNextPage } } }"
+    )
+    resp = await client.post("/graphql", json={"query": query})
+    body = await resp.json()
+    edges = body["data"]["orders"]["edges"]
+    assert len(edges) == 20
+    assert "FLXPOINT" not in {e["node"]["provider"] for e in edges}
+    assert body["data"]["orders"]["pageInfo"]["hasNextPage"] is True
+    [error] = body["errors"]
+    assert error["path"] == ["orders"]
+    assert error["extensions"]["provider"] == "FLXPOINT"
+    assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+    assert error["extensions"]["retryable"] is True

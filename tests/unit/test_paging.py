@@ -93,3 +93,24 @@ def test_cursor_round_trip_and_garbage() -> None:
         decode_cursor("garbage!!", ["a"])
     with pytest.raises(InvalidCursor):
         decode_cursor("W10=", ["a"])  # a JSON list, not a cursor
+
+
+async def test_merge_pages_leaves_out_a_failing_provider_at_its_position() -> None:
+    from gateway.errors import ProviderUnavailable
+
+    providers = fakes()
+    providers["b"].fail_with = ProviderUnavailable("b", "down")
+
+    async def fetch(slug: str, page: PageRequest) -> Page:  # type: ignore[type-arg]
+        return await providers[slug].list_orders(None, page)  # type: ignore[arg-type]
+
+    start = {slug: Position() for slug in providers}
+    page = await merge_pages(start, 3, fetch, lambda o: o.created_at)
+    assert [e.node.id for e in page.edges] == ["a-6", "a-5", "a-4"]
+    assert set(page.failures) == {"b"}
+    assert page.has_next_page
+    assert page.end_cursor is not None
+    assert decode_cursor(page.end_cursor, ["a", "b"])["b"] == Position()
+    providers["a"].fail_with = ProviderUnavailable("a", "down")
+    with pytest.raises(ProviderUnavailable):
+        await merge_pages(start, 3, fetch, lambda o: o.created_at)

@@ -14,8 +14,8 @@ from resolvers import inventory, nodes, orders, shipments
 from schema.inventory import SkuInventory
 from schema.node import Node
 from schema.orders import Order, OrderLine
-from schema.partial import PartialErrors
 from schema.pagination import OrderConnection
+from schema.partial import PartialErrors
 from schema.shipments import Shipment
 
 log = logging.getLogger("gateway.graphql")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -92,6 +92,92 @@ class RetrySettings(BaseModel):
     )
 
 
+class LimitSettings(BaseModel):
+    """Limits on a GraphQL document, enforced before anything executes.
+
+    See `schema/limits.py` for how depth, aliases, page size and cost are counted.
+    """
+
+    max_depth: int = Field(
+        default=10, ge=1, description="Deepest field nesting; introspection is free."
+    )
+    max_aliases: int = Field(default=60, ge=0, description="Aliases per document.")
+    max_cost: int = Field(
+        default=50_000, ge=1, description="Largest static cost estimate."
+    )
+    # The resolvers never return more than 100 per page (schema.pagination.MAX_FIRST),
+    # so the limit can only be lowered.
+    max_page_size: int = Field(
+        default=100, ge=1, le=100, description="Largest explicit `first`."
+    )
+    default_list_size: int = Field(
+        default=10,
+        ge=0,
+        description="Assumed length of a list field without `first`, for the cost.",
+    )
+    cache_size: int = Field(
+        default=1000,
+        ge=1,
+        description="Query texts whose parse, validation and cost analysis are kept.",
+    )
+
+
+CACHE_TTL_DEFAULTS: dict[str, float] = {
+    "orders": 30.0,
+    "lines": 30.0,
+    "shipments": 60.0,
+    "inventory": 15.0,
+    "purchase_orders": 60.0,
+    "attachments": 300.0,
+}
+"""Seconds each entity type stays in the entity cache: stock moves fastest,
+documents hardly ever change."""
+
+
+class CacheSettings(BaseModel):
+    """The cross-request cache of upstream entities (`gateway/cache/`).
+
+    Where it lives is the top-level `cache_url`: a field here would be read from
+    GATEWAY_CACHE__URL, and the variable is GATEWAY_CACHE_URL, like
+    GATEWAY_INDEX_URL.
+    """
+
+    enabled: bool = Field(
+        default=True, description="Off: every request goes to the providers."
+    )
+    ttl_s: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: dict(CACHE_TTL_DEFAULTS),
+        description="Seconds per entity type; 0 (or a type not listed): not cached.",
+    )
+    max_items: int = Field(
+        default=50_000, ge=1, description="Entities the in-process cache holds (LRU)."
+    )
+
+    @field_validator("ttl_s", mode="before")
+    @classmethod
+    def _over_defaults(cls, value: Any) -> Any:
+        # GATEWAY_CACHE__TTL_S__INVENTORY=5 arrives as {"inventory": "5"}: it
+        # changes that type and keeps the others' defaults.
+        if isinstance(value, dict):
+            return {
+                **CACHE_TTL_DEFAULTS,
+                **{str(k).lower(): v for k, v in value.items()},
+            }
+        return value
+
+    def ttl_for(self, entity: str) -> float:
+        """Seconds to cache an entity (a `gateway.cache.entities` name); 0: don't.
+
+        The entity's own TTL if `ttl_s` lists it, else its type's (the part
+        before `:`), else 0.
+        """
+        if not self.enabled:
+            return 0.0
+        if entity in self.ttl_s:
+            return self.ttl_s[entity]
+        return self.ttl_s.get(entity.partition(":")[0], 0.0)
+
+
 def provider_settings(slug: str, **values: Any) -> ProviderSettings:
     """Settings for one provider: its own defaults, overridden by `values`."""
     return ProviderSettings(**{**PROVIDER_DEFAULTS.get(slug, {}), **values})
@@ -124,8 +210,15 @@ class Settings(BaseSettings):
         description="redis://… to keep the order index of providers that cannot "
         "list orders in Redis, shared by every instance; unset: in process.",
     )
+    cache_url: str | None = Field(
+        default=None,
+        description="redis://… or rediss://… to keep the entity cache in Redis, "
+        "shared by every instance; unset: in process.",
+    )
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     retry: RetrySettings = Field(default_factory=RetrySettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
 
     @field_validator("providers", mode="before")
     @classmethod

@@ -11,6 +11,8 @@ from strawberry.extensions import MaskErrors
 
 from gateway.errors import GatewayError
 from resolvers import inventory, nodes, orders, shipments
+from schema.caches import DocumentCaches
+from schema.cost import QueryCost
 from schema.inventory import SkuInventory
 from schema.node import Node
 from schema.orders import Order, OrderLine
@@ -66,6 +68,10 @@ schema = strawberry.Schema(
     query=Query,
     types=[Order, OrderLine, Shipment],
     extensions=[
+        # QueryCost before DocumentCaches: a document over a limit is rejected
+        # before it pays for validation (and never reaches a resolver).
+        QueryCost,
+        DocumentCaches,
         PartialErrors,
         # A factory: strawberry builds a fresh extension instance per operation.
         partial(

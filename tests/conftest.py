@@ -37,7 +37,7 @@ def provider_settings(
     values: dict[str, Any] = {
         "base_url": str(sandbox.make_url("/" + slug.replace("_", "-"))),
         "token": SecretStr(SANDBOX_TOKENS[slug]),
-        "timeout_s": 2.0,
+        "timeout_s": 5.0,
     }
     values.update(overrides)
     return defaults_for(slug, **values)

@@ -127,8 +127,10 @@ async def test_first_out_of_range_is_rejected_before_upstream(
     gql: GQL, control: SandboxControl
 ) -> None:
     body = await gql(ORDERS, {"first": 101})
+    assert body["errors"][0]["extensions"]["code"] == "MAX_PAGE_SIZE_EXCEEDED"
+    body = await gql(ORDERS, {"first": 0})
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "between 1 and 100, got 101" in body["errors"][0]["message"]
+    assert "between 1 and 100, got 0" in body["errors"][0]["message"]
     body = await gql(ORDERS, {"first": 5, "after": "bogus"})
     assert body["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
     assert await control.count("flexe") == 0

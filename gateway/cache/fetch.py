@@ -1,0 +1,101 @@
+"""cached_fetch: read what the cache has, fetch the rest once, store what came back."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
+
+from gateway.cache.base import CacheKey, EntityCache
+
+V = TypeVar("V")
+
+log = logging.getLogger("gateway.cache")
+
+
+async def cached_fetch(
+    cache: EntityCache,
+    entity: str,
+    keys: Sequence[CacheKey],
+    fetch: Callable[[list[CacheKey]], Awaitable[Mapping[CacheKey, V]]],
+    ttl_s: float,
+    *,
+    bypass: bool,
+    encode: Callable[[V], bytes],
+    decode: Callable[[bytes], V],
+) -> dict[CacheKey, V]:
+    """The values of `keys`: cached ones, then one `fetch` call for the rest.
+
+    The contract a loader relies on:
+    * `fetch` is called at most once, with the distinct keys the cache did not
+      have, in their first-seen order; never with an empty list.
+    * A key `fetch` leaves out (or maps to None) is absent from the result and
+      is not cached, so an object that appears upstream later is found at once.
+    * What `fetch` returns for the asked keys is stored for `ttl_s` seconds;
+      keys it was not asked for are ignored.
+    * `bypass=True` (the client sent `Cache-Control: no-cache`) skips the read
+      but still stores the fresh values, so the next request benefits.
+    * `ttl_s <= 0` means the entity is not cached: no read, no write.
+    * An exception from `fetch` propagates and nothing is stored.
+    * A cached value that no longer decodes (written by another version of the
+      gateway) is a miss, and is overwritten by the fresh value; a fresh value
+      that does not encode is returned but not cached. Both are logged.
+    """
+    unique = list(dict.fromkeys(keys))
+    found: dict[CacheKey, V] = {}
+    if not bypass and ttl_s > 0 and unique:
+        for key, data in (await cache.get_many(entity, unique)).items():
+            try:
+                found[key] = decode(data)
+            except ValueError as exc:  # pydantic's ValidationError included
+                log.warning(
+                    "undecodable cache entry, refetching",
+                    extra={"entity": entity, "key": key.key, "error": str(exc)},
+                )
+    missing = [key for key in unique if key not in found]
+    if not missing:
+        return found
+    answered = await fetch(missing)
+    fresh = {key: value for key in missing if (value := answered.get(key)) is not None}
+    if fresh and ttl_s > 0:
+        await cache.set_many(entity, _encoded(entity, fresh, encode), ttl_s)
+    found.update(fresh)
+    return found
+
+
+def _encoded(
+    entity: str, values: Mapping[CacheKey, V], encode: Callable[[V], bytes]
+) -> dict[CacheKey, bytes]:
+    """The values that encode; one that does not is served but not cached."""
+    encoded: dict[CacheKey, bytes] = {}
+    for key, value in values.items():
+        try:
+            encoded[key] = encode(value)
+        except ValueError as exc:  # pydantic's PydanticSerializationError included
+            log.warning(
+                "unencodable value, not cached",
+                extra={"entity": entity, "key": key.key, "error": str(exc)},
+            )
+    return encoded
+
+
+def bypass_requested(cache_control: str | None, pragma: str | None = None) -> bool:
+    """Whether a request's headers ask for fresh data rather than cached.
+
+    `Cache-Control: no-cache` (RFC 9111 §5.2.1.4) or `max-age=0` does, and so
+    does HTTP/1.0's `Pragma: no-cache` when there is no Cache-Control.
+    """
+    if cache_control is None:
+        return pragma is not None and "no-cache" in _directives(pragma)
+    directives = _directives(cache_control)
+    return "no-cache" in directives or directives.get("max-age") in ("0", '"0"')
+
+
+def _directives(header: str) -> dict[str, str]:
+    """`no-cache, max-age=0` as {"no-cache": "", "max-age": "0"}."""
+    found: dict[str, str] = {}
+    for part in header.split(","):
+        name, _, value = part.partition("=")
+        if name.strip():
+            found[name.strip().lower()] = value.strip()
+    return found

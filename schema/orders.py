@@ -140,6 +140,8 @@ class Order(Node):
 
     @strawberry.field(description="Documents attached to the order.")
     async def attachments(self, info: Info) -> list[Attachment] | None:
+        if self.model.attachments is not None:
+            return [Attachment.from_model(a) for a in self.model.attachments]
         found = await info.context.loaders.attachments_by_owner.load(self.ref)
         return [Attachment.from_model(attachment) for attachment in found]
 

@@ -72,6 +72,11 @@ class Order(Domain):
         default=None,
         description="The shipments, when embedded in the order payload.",
     )
+    attachments: tuple[Attachment, ...] | None = Field(
+        default=None,
+        description="The attachments, when the order payload lists them; None "
+        "means they must be fetched separately.",
+    )
 
 
 class OrderLine(Domain):
@@ -125,6 +130,7 @@ def refine_status(order: Order, lines: list[OrderLine]) -> OrderStatus:
     return order.status
 
 
+from gateway.models.attachments import Attachment  # noqa: E402  (Order refers to it)
 from gateway.models.shipments import Shipment  # noqa: E402  (Order refers to it)
 
 Order.model_rebuild()

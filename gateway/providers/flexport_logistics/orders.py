@@ -96,11 +96,19 @@ class OrderReader:
         skus: Mapping[str, str] = {}
         if any(_needs_catalog(order) for order in parsed):
             skus = (await self.catalog.get()).merchant_by_logistics
-        return [
+        mapped = [
             mapping.to_outbound(order, raw, skus)
             if isinstance(order, wire.Outbound)
             else mapping_dtc.to_dtc_order(order, raw, skus)
             for order, (_, raw) in zip(parsed, raws, strict=True)
+        ]
+        # The documents are listed inside the order (on its shipments): keep
+        # them on it, so that `attachments` never reads the order a second time.
+        return [
+            order.model_copy(
+                update={"attachments": tuple(mapping.to_attachments(order))}
+            )
+            for order in mapped
         ]
 
     async def created_entry(self, order: Order) -> IndexEntry:

@@ -11,6 +11,7 @@ import orjson
 from aiohttp import web
 
 from gateway import graphiql
+from gateway.cache import EntityCache, NullCache, cache_from_url
 from gateway.errors import ProviderError
 from gateway.http import create_session
 from gateway.providers import build_providers
@@ -23,23 +24,30 @@ log = logging.getLogger("gateway.app")
 SETTINGS = web.AppKey("settings", Settings)
 SESSION = web.AppKey("session", aiohttp.ClientSession)
 PROVIDERS = web.AppKey("providers", dict[str, Provider])
+ENTITY_CACHE: web.AppKey[EntityCache] = web.AppKey("entity_cache")
 
 READY_TIMEOUT_S = 5.0
 
 
 def create_app(settings: Settings) -> web.Application:
-    """The gateway application; providers and the HTTP session live in cleanup_ctx."""
+    """The gateway application; providers, the HTTP session and the entity cache
+    live in cleanup_ctx."""
     app = web.Application(middlewares=[json_errors], client_max_size=1024**2)
     app[SETTINGS] = settings
+    app.cleanup_ctx.append(_entity_cache)
     app.cleanup_ctx.append(_upstream)
 
     def providers() -> Mapping[str, Provider]:
         found: dict[str, Provider] = app[PROVIDERS]
         return found
 
+    def cache() -> EntityCache:
+        return app[ENTITY_CACHE]
+
     view = GatewayView(
         settings=settings,
         providers=providers,
+        cache=cache,
         render_ide=graphiql.graphiql_response if settings.graphiql else None,
     )
     app.router.add_route("*", "/graphql", view)
@@ -48,6 +56,25 @@ def create_app(settings: Settings) -> web.Application:
     if settings.graphiql:
         graphiql.add_graphiql_static(app)
     return app
+
+
+async def _entity_cache(app: web.Application) -> AsyncIterator[None]:
+    """One entity cache per app, shared by all its requests (see gateway.cache)."""
+    settings = app[SETTINGS]
+    cache: EntityCache = (
+        cache_from_url(
+            settings.cache_url,
+            max_items=settings.cache.max_items,
+            prefix=settings.cache.key_prefix,
+        )
+        if settings.cache.enabled
+        else NullCache()
+    )
+    app[ENTITY_CACHE] = cache
+    try:
+        yield
+    finally:
+        await cache.close()
 
 
 async def _upstream(app: web.Application) -> AsyncIterator[None]:

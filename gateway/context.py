@@ -1,4 +1,4 @@
-"""The per-request GraphQL context: settings, providers and a fresh set of loaders."""
+"""The per-request GraphQL context: settings, providers, loaders, entity cache."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from gateway.cache.base import EntityCache, NullCache
 from gateway.errors import NotSupported
 from gateway.ids import Ref
 from gateway.loaders import Loaders
@@ -26,6 +27,10 @@ class Context:
         default_factory=list
     )
     """Errors of fields that still returned data (path, error); see schema.partial."""
+    cache: EntityCache = field(default_factory=NullCache)
+    """The app's cross-request entity cache, for what the loaders do not read."""
+    bypass_cache: bool = False
+    """The client asked for fresh data (`Cache-Control: no-cache`)."""
 
     def provider(self, ref: Ref | str) -> Provider:
         """The adapter for a ref's provider; NotSupported if it is not enabled."""

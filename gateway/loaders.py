@@ -1,20 +1,20 @@
-"""Per-request DataLoaders: one generic provider-grouping base and one class per key.
+"""Per-request DataLoaders: one class per (entity, key) and the Loaders container.
 
-For each key a loader resolves to the object, to None (or []) when the provider
-does not have it, or to the ProviderError of the call that failed, so one
-provider being down fails only the fields that needed it.
+Each class names the provider method to call, the entity its values are cached
+under and that entity's codec; grouping by provider, the entity cache and the
+realignment to the key order live in `gateway.batching.ProviderBatchLoader`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, TypeVar
 
-from aiodataloader import DataLoader
-
-from gateway.errors import NotSupported
+from gateway.batching import ListLoader, ProviderBatchLoader
+from gateway.cache import entities
+from gateway.cache.base import EntityCache
+from gateway.cache.codec import list_codec, model_codec
 from gateway.ids import Ref
 from gateway.models import (
     AllocationError,
@@ -28,13 +28,7 @@ from gateway.models import (
     Shipment,
 )
 from gateway.providers.base import Provider
-
-
-class Keyed(Protocol):
-    """A loader key: it names the provider that holds the value."""
-
-    @property
-    def provider(self) -> str: ...
+from gateway.settings import CacheSettings
 
 
 class SkuKey(NamedTuple):
@@ -43,6 +37,10 @@ class SkuKey(NamedTuple):
     provider: str
     sku: str
 
+    @property
+    def id(self) -> str:
+        return self.sku
+
 
 class NumberKey(NamedTuple):
     """A purchase-order number at one provider."""
@@ -50,58 +48,12 @@ class NumberKey(NamedTuple):
     provider: str
     number: str
 
+    @property
+    def id(self) -> str:
+        return self.number
 
-K = TypeVar("K", bound=Keyed)
+
 V = TypeVar("V")
-
-
-class ProviderBatchLoader(DataLoader[K, Any], Generic[K, V]):
-    """Groups keys by provider, calls each provider's batch method concurrently."""
-
-    def __init__(self, providers: Mapping[str, Provider]) -> None:
-        super().__init__()
-        self.providers = providers
-
-    def missing(self) -> V | None:
-        """The value of a key the provider does not know."""
-        return None
-
-    async def fetch(self, provider: Provider, keys: Sequence[K]) -> Mapping[K, V]:
-        """Call the provider's batch method for these keys (all of one provider)."""
-        raise NotImplementedError
-
-    async def batch_load_fn(self, keys: Sequence[K]) -> list[Any]:
-        by_provider: dict[str, list[K]] = {}
-        for key in keys:
-            by_provider.setdefault(key.provider, []).append(key)
-        slugs = list(by_provider)
-        outcomes = await asyncio.gather(
-            *(self._fetch_one(slug, by_provider[slug]) for slug in slugs),
-            return_exceptions=True,
-        )
-        results = dict(zip(slugs, outcomes, strict=True))
-        values: list[Any] = []
-        for key in keys:
-            outcome = results[key.provider]
-            if isinstance(outcome, BaseException):
-                values.append(outcome)
-            else:
-                found = outcome.get(key)
-                values.append(self.missing() if found is None else found)
-        return values
-
-    async def _fetch_one(self, slug: str, keys: list[K]) -> Mapping[K, V]:
-        provider = self.providers.get(slug)
-        if provider is None:
-            raise NotSupported(slug, f"provider {slug.upper()} is not enabled")
-        return await self.fetch(provider, list(dict.fromkeys(keys)))
-
-
-class ListLoader(ProviderBatchLoader[K, list[V]]):
-    """A loader whose value is a list: an unknown key is an empty list, not None."""
-
-    def missing(self) -> list[V]:
-        return []
 
 
 def by_ref(keys: Sequence[Ref], found: Mapping[str, V]) -> dict[Ref, V]:
@@ -110,6 +62,8 @@ def by_ref(keys: Sequence[Ref], found: Mapping[str, V]) -> dict[Ref, V]:
 
 
 class OrderByRefLoader(ProviderBatchLoader[Ref, Order]):
+    entity, codec = entities.ORDERS, model_codec(Order)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[Ref]
     ) -> Mapping[Ref, Order]:
@@ -117,6 +71,8 @@ class OrderByRefLoader(ProviderBatchLoader[Ref, Order]):
 
 
 class LinesByOrderLoader(ListLoader[Ref, OrderLine]):
+    entity, codec = entities.ORDER_LINES, list_codec(OrderLine)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[Ref]
     ) -> Mapping[Ref, list[OrderLine]]:
@@ -124,6 +80,8 @@ class LinesByOrderLoader(ListLoader[Ref, OrderLine]):
 
 
 class AllocationErrorsByOrderLoader(ListLoader[Ref, AllocationError]):
+    entity, codec = entities.ALLOCATION_ERRORS, list_codec(AllocationError)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[Ref]
     ) -> Mapping[Ref, list[AllocationError]]:
@@ -132,6 +90,8 @@ class AllocationErrorsByOrderLoader(ListLoader[Ref, AllocationError]):
 
 
 class ShipmentsByOrderLoader(ListLoader[Ref, Shipment]):
+    entity, codec = entities.ORDER_SHIPMENTS, list_codec(Shipment)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[Ref]
     ) -> Mapping[Ref, list[Shipment]]:
@@ -139,6 +99,8 @@ class ShipmentsByOrderLoader(ListLoader[Ref, Shipment]):
 
 
 class ShipmentByRefLoader(ProviderBatchLoader[Ref, Shipment]):
+    entity, codec = entities.SHIPMENTS, model_codec(Shipment)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[Ref]
     ) -> Mapping[Ref, Shipment]:
@@ -146,6 +108,8 @@ class ShipmentByRefLoader(ProviderBatchLoader[Ref, Shipment]):
 
 
 class InventoryBySkuLoader(ListLoader[SkuKey, InventoryLevel]):
+    entity, codec = entities.INVENTORY, list_codec(InventoryLevel)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[SkuKey]
     ) -> Mapping[SkuKey, list[InventoryLevel]]:
@@ -154,6 +118,8 @@ class InventoryBySkuLoader(ListLoader[SkuKey, InventoryLevel]):
 
 
 class PurchaseOrderByRefLoader(ProviderBatchLoader[Ref, PurchaseOrder]):
+    entity, codec = entities.PURCHASE_ORDERS, model_codec(PurchaseOrder)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[Ref]
     ) -> Mapping[Ref, PurchaseOrder]:
@@ -161,6 +127,8 @@ class PurchaseOrderByRefLoader(ProviderBatchLoader[Ref, PurchaseOrder]):
 
 
 class PurchaseOrderByNumberLoader(ProviderBatchLoader[NumberKey, PurchaseOrder]):
+    entity, codec = entities.PURCHASE_ORDERS_BY_NUMBER, model_codec(PurchaseOrder)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[NumberKey]
     ) -> Mapping[NumberKey, PurchaseOrder]:
@@ -169,6 +137,8 @@ class PurchaseOrderByNumberLoader(ProviderBatchLoader[NumberKey, PurchaseOrder])
 
 
 class LinesByPurchaseOrderLoader(ListLoader[Ref, PurchaseOrderLine]):
+    entity, codec = entities.PURCHASE_ORDER_LINES, list_codec(PurchaseOrderLine)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[Ref]
     ) -> Mapping[Ref, list[PurchaseOrderLine]]:
@@ -177,6 +147,8 @@ class LinesByPurchaseOrderLoader(ListLoader[Ref, PurchaseOrderLine]):
 
 
 class InboundShipmentByRefLoader(ProviderBatchLoader[Ref, InboundShipment]):
+    entity, codec = entities.INBOUND_SHIPMENTS, model_codec(InboundShipment)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[Ref]
     ) -> Mapping[Ref, InboundShipment]:
@@ -184,6 +156,8 @@ class InboundShipmentByRefLoader(ProviderBatchLoader[Ref, InboundShipment]):
 
 
 class InboundShipmentsByNumberLoader(ListLoader[NumberKey, InboundShipment]):
+    entity, codec = entities.INBOUND_SHIPMENTS_BY_PO_NUMBER, list_codec(InboundShipment)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[NumberKey]
     ) -> Mapping[NumberKey, list[InboundShipment]]:
@@ -193,6 +167,11 @@ class InboundShipmentsByNumberLoader(ListLoader[NumberKey, InboundShipment]):
 
 
 class AttachmentsByOwnerLoader(ListLoader[Ref, Attachment]):
+    entity, codec = entities.ATTACHMENTS, list_codec(Attachment)
+
+    def cache_id(self, key: Ref) -> str:
+        return entities.owner_key(key.kind, key.id)
+
     async def fetch(
         self, provider: Provider, keys: Sequence[Ref]
     ) -> Mapping[Ref, list[Attachment]]:
@@ -217,20 +196,43 @@ class Loaders:
     attachments_by_owner: AttachmentsByOwnerLoader
 
     @classmethod
-    def create(cls, providers: Mapping[str, Provider]) -> Loaders:
-        """A new set of loaders over `providers` (needs a running event loop)."""
-        p = providers
+    def create(
+        cls,
+        providers: Mapping[str, Provider],
+        cache: EntityCache | None = None,
+        settings: CacheSettings | None = None,
+        *,
+        bypass: bool = False,
+        batch: bool = True,
+    ) -> Loaders:
+        """A new set of loaders over `providers` (needs a running event loop).
+
+        Without a `cache` (or without cache `settings`) nothing is cached
+        across requests; `bypass` skips cache reads but still refreshes it.
+        """
+        a = (providers, cache, settings)
+        by = bypass
         return cls(
-            order_by_ref=OrderByRefLoader(p),
-            lines_by_order=LinesByOrderLoader(p),
-            allocation_errors_by_order=AllocationErrorsByOrderLoader(p),
-            shipments_by_order=ShipmentsByOrderLoader(p),
-            shipment_by_ref=ShipmentByRefLoader(p),
-            inventory_by_sku=InventoryBySkuLoader(p),
-            purchase_order_by_ref=PurchaseOrderByRefLoader(p),
-            purchase_order_by_number=PurchaseOrderByNumberLoader(p),
-            lines_by_purchase_order=LinesByPurchaseOrderLoader(p),
-            inbound_shipment_by_ref=InboundShipmentByRefLoader(p),
-            inbound_shipments_by_number=InboundShipmentsByNumberLoader(p),
-            attachments_by_owner=AttachmentsByOwnerLoader(p),
+            order_by_ref=OrderByRefLoader(*a, bypass=by, batch=batch),
+            lines_by_order=LinesByOrderLoader(*a, bypass=by, batch=batch),
+            allocation_errors_by_order=AllocationErrorsByOrderLoader(
+                *a, bypass=by, batch=batch
+            ),
+            shipments_by_order=ShipmentsByOrderLoader(*a, bypass=by, batch=batch),
+            shipment_by_ref=ShipmentByRefLoader(*a, bypass=by, batch=batch),
+            inventory_by_sku=InventoryBySkuLoader(*a, bypass=by, batch=batch),
+            purchase_order_by_ref=PurchaseOrderByRefLoader(*a, bypass=by, batch=batch),
+            purchase_order_by_number=PurchaseOrderByNumberLoader(
+                *a, bypass=by, batch=batch
+            ),
+            lines_by_purchase_order=LinesByPurchaseOrderLoader(
+                *a, bypass=by, batch=batch
+            ),
+            inbound_shipment_by_ref=InboundShipmentByRefLoader(
+                *a, bypass=by, batch=batch
+            ),
+            inbound_shipments_by_number=InboundShipmentsByNumberLoader(
+                *a, bypass=by, batch=batch
+            ),
+            attachments_by_owner=AttachmentsByOwnerLoader(*a, bypass=by, batch=batch),
         )

@@ -114,11 +114,15 @@ async def merge_pages(
     first: int,
     fetch: Fetch[T],
     sort_key: Callable[[T], datetime | None],
+    *,
+    oldest_first: bool = False,
 ) -> MergedPage[T]:
     """Fetch up to `first` items from each provider, merge newest first.
 
+    With `oldest_first`, for lists the providers give oldest first, the merge
+    takes the oldest head instead (an item without a time counts as oldest).
     The merge stops early where a provider's fetched window ran out but it has
-    more pages, because its next items could be newer than what is left.
+    more pages, because its next items could come before what is left.
     """
     active = [slug for slug, pos in cursor.items() if not pos.done]
 
@@ -148,6 +152,7 @@ async def merge_pages(
     for slug, win in windows.items():
         if not win.items:
             positions[slug] = win.position()
+    pick = min if oldest_first else max
     edges: list[Edge[T]] = []
     while len(edges) < first:
         if any(w.exhausted_with_more() for w in windows.values()):
@@ -155,7 +160,7 @@ async def merge_pages(
         candidates = [s for s, w in windows.items() if w.used < len(w.items)]
         if not candidates:
             break
-        slug = max(candidates, key=lambda s: _key(sort_key, windows[s]))
+        slug = pick(candidates, key=lambda s: _key(sort_key, windows[s]))
         win = windows[slug]
         item = win.items[win.used]
         win.used += 1

@@ -152,6 +152,14 @@ class CacheSettings(BaseModel):
     max_items: int = Field(
         default=50_000, ge=1, description="Entities the in-process cache holds (LRU)."
     )
+    # The same string as gateway.cache.redis_cache.DEFAULT_PREFIX (a test keeps
+    # them equal); importing it would pull redis into every settings import.
+    key_prefix: str = Field(
+        default="gateway:cache:v1:",
+        min_length=1,
+        description="Redis only: the prefix of every key; gateways that should "
+        "share the cache use the same one.",
+    )
 
     @field_validator("ttl_s", mode="before")
     @classmethod
@@ -205,6 +213,11 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(default=8001, ge=0, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     graphiql: bool = True
+    batching: bool = Field(
+        default=True,
+        description="Batch loader keys into one upstream call per provider; "
+        "false only to measure what batching saves.",
+    )
     index_url: str | None = Field(
         default=None,
         description="redis://… to keep the order index of providers that cannot "

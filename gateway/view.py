@@ -24,6 +24,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from gateway import graphiql, http
+from gateway.cache import EntityCache, bypass_requested
 from gateway.context import Context
 from gateway.loaders import Loaders
 from gateway.providers.base import Provider
@@ -60,6 +61,7 @@ class GatewayView(GraphQLView[Context, None]):
         *,
         settings: Settings,
         providers: Callable[[], Mapping[str, Provider]],
+        cache: Callable[[], EntityCache],
         render_ide: Callable[[], web.Response] | None,
         **kwargs: Any,
     ) -> None:
@@ -70,6 +72,7 @@ class GatewayView(GraphQLView[Context, None]):
         )
         self.settings = settings
         self.get_providers = providers
+        self.get_cache = cache
         self.render_ide = render_ide
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -109,12 +112,24 @@ class GatewayView(GraphQLView[Context, None]):
         http.upstream_calls.set(calls)
         http.request_id.set(rid)
         providers = self.get_providers()
+        cache = self.get_cache()
+        bypass = bypass_requested(
+            request.headers.get("Cache-Control"), request.headers.get("Pragma")
+        )
         return Context(
             settings=self.settings,
             providers=providers,
-            loaders=Loaders.create(providers),
+            loaders=Loaders.create(
+                providers,
+                cache,
+                self.settings.cache,
+                bypass=bypass,
+                batch=self.settings.batching,
+            ),
             request_id=rid,
             upstream_calls=calls,
+            cache=cache,
+            bypass_cache=bypass,
         )
 
     async def get_sub_response(self, request: web.Request) -> web.Response:

@@ -9,12 +9,26 @@ import strawberry
 
 from gateway import ids
 from gateway.errors import InvalidArgument
+from schema.inbound_shipments import InboundShipment, InboundShipmentLine
 from schema.node import Info, Node
 from schema.orders import Order, OrderLine
+from schema.purchase_orders import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    purchase_order_lines,
+)
 from schema.shipments import Shipment
 
 MAX_NODES = 100
-NODE_KINDS = ("Order", "OrderLine", "Shipment")
+NODE_KINDS = (
+    "Order",
+    "OrderLine",
+    "Shipment",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "InboundShipment",
+    "InboundShipmentLine",
+)
 
 
 async def get_node(
@@ -29,11 +43,47 @@ async def get_node(
     if ref.kind == "Shipment":
         shipment = await loaders.shipment_by_ref.load(ref)
         return Shipment.from_model(shipment) if shipment else None
+    if ref.kind == "PurchaseOrder":
+        purchase_order = await loaders.purchase_order_by_ref.load(ref)
+        return PurchaseOrder.from_model(purchase_order) if purchase_order else None
+    if ref.kind == "InboundShipment":
+        inbound = await loaders.inbound_shipment_by_ref.load(ref)
+        return InboundShipment.from_model(inbound) if inbound else None
+    if ref.kind == "PurchaseOrderLine":
+        return await _purchase_order_line(info, ref)
+    if ref.kind == "InboundShipmentLine":
+        return await _inbound_shipment_line(info, ref)
     order_id, _, line_id = ref.id.partition("/")
     lines = await loaders.lines_by_order.load(ids.Ref(ref.provider, "Order", order_id))
     for line in lines:
         if line.id == line_id:
             return OrderLine.from_model(line)
+    return None
+
+
+async def _purchase_order_line(info: Info, ref: ids.Ref) -> PurchaseOrderLine | None:
+    """A line by `<purchase order id>/<line id>`: found in its purchase order."""
+    po_id, _, line_id = ref.id.partition("/")
+    po_ref = ids.Ref(ref.provider, "PurchaseOrder", po_id)
+    purchase_order = await info.context.loaders.purchase_order_by_ref.load(po_ref)
+    if purchase_order is None:
+        return None
+    for line in await purchase_order_lines(info, purchase_order):
+        if line.id == line_id:
+            return PurchaseOrderLine.from_model(line)
+    return None
+
+
+async def _inbound_shipment_line(
+    info: Info, ref: ids.Ref
+) -> InboundShipmentLine | None:
+    """A line by `<inbound shipment id>/<line id>`: found in its shipment."""
+    inbound_id, _, line_id = ref.id.partition("/")
+    inbound_ref = ids.Ref(ref.provider, "InboundShipment", inbound_id)
+    inbound = await info.context.loaders.inbound_shipment_by_ref.load(inbound_ref)
+    for line in (inbound.lines or ()) if inbound else ():
+        if line.id == line_id:
+            return InboundShipmentLine.from_model(line)
     return None
 
 

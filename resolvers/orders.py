@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from gateway import ids, models
+from gateway.cache.pages import ORDER_PAGES, cached_page
 from gateway.errors import InvalidArgument
 from gateway.paging import Position, decode_cursor, merge_pages
 from gateway.providers.base import Capability, OrderFilter, Page, PageRequest
@@ -67,7 +68,17 @@ async def list_orders(
     domain_filter = _domain_filter(filter)
 
     async def fetch(slug: str, page: PageRequest) -> Page[models.Order]:
-        return await context.provider(slug).list_orders(domain_filter, page)
+        provider = context.provider(slug)
+        return await cached_page(
+            context.cache,
+            context.settings.cache,
+            ORDER_PAGES,
+            slug,
+            domain_filter,
+            page,
+            lambda: provider.list_orders(domain_filter, page),
+            bypass=context.bypass_cache,
+        )
 
     merged = await merge_pages(cursor, first, fetch, lambda o: o.created_at)
     path = tuple(info.path.as_list())
@@ -109,10 +120,14 @@ def _domain_filter(filter: OrderFilterInput | None) -> OrderFilter:
         raise InvalidArgument(
             f"filter.externalIds takes at most 100 values, got {len(external_ids)}"
         )
+    skus = tuple(dict.fromkeys(filter.skus or ()))
+    if len(skus) > 100:
+        raise InvalidArgument(f"filter.skus takes at most 100 values, got {len(skus)}")
     return OrderFilter(
         statuses=tuple(models.OrderStatus[s.name] for s in filter.statuses or ()),
         external_ids=external_ids,
         kinds=tuple(models.OrderKind[k.name] for k in filter.kinds or ()),
+        skus=skus,
         has_errors=filter.has_errors,
         created_after=filter.created_after,
         created_before=filter.created_before,

@@ -1,6 +1,8 @@
-"""Small value types shared by several object types: Address and Label."""
+"""Small value types shared by several object types: Address, Label, Company, Money."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import strawberry
 
@@ -40,3 +42,29 @@ class Address:
 class Label:
     key: str = strawberry.field(description="Label name.")
     value: str = strawberry.field(description="Label value.")
+
+
+@strawberry.type(description="A party to a purchase order or inbound shipment.")
+class Company:
+    name: str | None = strawberry.field(description="Company name.")
+    ref: str | None = strawberry.field(
+        description="The provider's or merchant's reference for the company."
+    )
+
+    @classmethod
+    def from_model(cls, model: models.Company) -> Company:
+        return cls(name=model.name, ref=model.ref)
+
+
+@strawberry.type(description="An exact amount of money in a currency.")
+class Money:
+    amount: Decimal = strawberry.field(
+        description="The amount, exact (a decimal string on the wire)."
+    )
+    currency_code: str | None = strawberry.field(
+        description="ISO 4217 currency code, when the provider gives one."
+    )
+
+    @classmethod
+    def from_model(cls, model: models.Money) -> Money:
+        return cls(amount=model.amount, currency_code=model.currency_code)

@@ -1,4 +1,4 @@
-"""GraphQL enums: providers, order status and order kind, each value described."""
+"""GraphQL enums: providers, order and PO status, order kind, each value described."""
 
 from __future__ import annotations
 
@@ -80,4 +80,20 @@ class OrderKind(Enum):
     FULFILLMENT_REQUEST = strawberry.enum_value(
         "FULFILLMENT_REQUEST",
         description="A dropship platform's request to ship a channel order.",
+    )
+
+
+@strawberry.enum(
+    description="Unified purchase-order status; `rawStatus` keeps the provider's."
+)
+class PurchaseOrderStatus(Enum):
+    OPEN = strawberry.enum_value(
+        "OPEN", description="Placed and not yet fully received or closed."
+    )
+    CLOSED = strawberry.enum_value(
+        "CLOSED", description="Closed: received in full, or closed by the buyer."
+    )
+    CANCELLED = strawberry.enum_value("CANCELLED", description="Cancelled.")
+    UNKNOWN = strawberry.enum_value(
+        "UNKNOWN", description="A status the gateway does not know; see rawStatus."
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from schema.orders import Order
+from schema.purchase_orders import PurchaseOrder
+from schema.shipments import Shipment
 
 MAX_FIRST = 100
 """The largest page a list field returns."""
@@ -31,4 +33,39 @@ class OrderEdge:
 @strawberry.type(description="A page of orders, newest first.")
 class OrderConnection:
     edges: list[OrderEdge] = strawberry.field(description="The orders of this page.")
+    page_info: PageInfo = strawberry.field(description="How to get the next page.")
+
+
+@strawberry.type(
+    description="A purchase order in a list, with the cursor just after it."
+)
+class PurchaseOrderEdge:
+    cursor: str = strawberry.field(
+        description="Opaque cursor: pass it as `after` to resume after this "
+        "purchase order."
+    )
+    node: PurchaseOrder = strawberry.field(description="The purchase order.")
+
+
+@strawberry.type(description="A page of purchase orders, newest first.")
+class PurchaseOrderConnection:
+    edges: list[PurchaseOrderEdge] = strawberry.field(
+        description="The purchase orders of this page."
+    )
+    page_info: PageInfo = strawberry.field(description="How to get the next page.")
+
+
+@strawberry.type(description="A shipment in a list, with the cursor just after it.")
+class ShipmentEdge:
+    cursor: str = strawberry.field(
+        description="Opaque cursor: pass it as `after` to resume after this shipment."
+    )
+    node: Shipment = strawberry.field(description="The shipment.")
+
+
+@strawberry.type(description="A page of shipments, oldest first.")
+class ShipmentConnection:
+    edges: list[ShipmentEdge] = strawberry.field(
+        description="The shipments of this page."
+    )
     page_info: PageInfo = strawberry.field(description="How to get the next page.")

@@ -10,14 +10,20 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from gateway.errors import GatewayError
-from resolvers import inventory, nodes, orders, shipments
+from resolvers import inventory, nodes, orders, purchase_orders, shipments
 from schema.caches import DocumentCaches
 from schema.cost import QueryCost
+from schema.inbound_shipments import InboundShipment, InboundShipmentLine
 from schema.inventory import SkuInventory
 from schema.node import Node
 from schema.orders import Order, OrderLine
-from schema.pagination import OrderConnection
+from schema.pagination import (
+    OrderConnection,
+    PurchaseOrderConnection,
+    ShipmentConnection,
+)
 from schema.partial import PartialErrors
+from schema.purchase_orders import PurchaseOrder, PurchaseOrderLine
 from schema.shipments import Shipment
 
 log = logging.getLogger("gateway.graphql")
@@ -41,6 +47,27 @@ class Query:
     shipment: Shipment | None = strawberry.field(
         resolver=shipments.get_shipment,
         description="One shipment by global ID; null if the provider has none.",
+    )
+    shipments: ShipmentConnection | None = strawberry.field(
+        resolver=shipments.list_shipments,
+        description="Shipments across the providers that list them, oldest first. "
+        "A provider that fails is reported as an error naming it; null only if no "
+        "provider could answer.",
+    )
+    purchase_order: PurchaseOrder | None = strawberry.field(
+        resolver=purchase_orders.get_purchase_order,
+        description="One purchase order by global ID; null if the provider has none.",
+    )
+    purchase_order_by_number: PurchaseOrder | None = strawberry.field(
+        resolver=purchase_orders.get_purchase_order_by_number,
+        description="The purchase order with this PO number at the first provider "
+        "holding purchase orders that has one; null if none has.",
+    )
+    purchase_orders: PurchaseOrderConnection | None = strawberry.field(
+        resolver=purchase_orders.list_purchase_orders,
+        description="Purchase orders across the providers that hold them, newest "
+        "first. A provider that fails is reported as an error naming it; null only "
+        "if no provider could answer.",
     )
     inventory: list[SkuInventory] = strawberry.field(
         resolver=inventory.get_inventory,
@@ -66,7 +93,15 @@ def should_mask_error(error: GraphQLError) -> bool:
 
 schema = strawberry.Schema(
     query=Query,
-    types=[Order, OrderLine, Shipment],
+    types=[
+        Order,
+        OrderLine,
+        Shipment,
+        PurchaseOrder,
+        PurchaseOrderLine,
+        InboundShipment,
+        InboundShipmentLine,
+    ],
     extensions=[
         # QueryCost before DocumentCaches: a document over a limit is rejected
         # before it pays for validation (and never reaches a resolver).

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
+import redis.asyncio as aioredis
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
+from redis.exceptions import RedisError
 
 from gateway.app import create_app
 from gateway.sandbox import SANDBOX_TOKENS, SandboxConfig, create_sandbox
@@ -16,6 +20,7 @@ from gateway.settings import ProviderSettings, RetrySettings, Settings
 from gateway.settings import provider_settings as defaults_for
 
 GQL = Callable[..., Awaitable[dict[str, Any]]]
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
@@ -158,3 +163,28 @@ class SandboxControl:
 @pytest.fixture
 def control(sandbox: TestServer) -> SandboxControl:
     return SandboxControl(sandbox)
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    """A unique key prefix on the local Redis, deleted afterwards."""
+    client = aioredis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as exc:
+        await client.aclose()
+        message = (
+            f"Redis at {REDIS_URL} is not reachable ({exc}): the tests that need Redis "
+            "did NOT run (with CI set they fail instead)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    prefix = f"test:cache:{uuid.uuid4().hex}:"
+    try:
+        yield prefix
+    finally:
+        keys = [key async for key in client.scan_iter(match=prefix + "*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()

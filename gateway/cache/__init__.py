@@ -1,7 +1,8 @@
 """Cross-request cache of upstream entities: in process, or in Redis to share it.
 
-`cached_fetch` is what a loader calls; `cache_from_url` builds the cache that
-GATEWAY_CACHE_URL names; the `invalidate*` methods of `EntityCache` are what
+`cached_fetch` is what a loader calls (`gateway.batching`); `pages.cached_page`
+is what a list resolver's page fetch calls; `cache_from_url` builds the cache
+that GATEWAY_CACHE_URL names; the functions of `invalidation` are what
 mutations and provider events call.
 """
 

@@ -1,4 +1,4 @@
-"""The names entities are cached under, one per loader, and the TTL type of each.
+"""The names entities are cached under, one per loader or list, and their TTL types.
 
 A name is `<type>` or `<type>:<variant>`. The type picks the TTL
 (`GATEWAY_CACHE__TTL_S__<TYPE>`); the variant keeps apart values of one type
@@ -49,6 +49,16 @@ ENTITIES: tuple[str, ...] = (
 )
 """Every name above; each has a TTL type with a default TTL (tests check it)."""
 
+ORDER_LIST = "orders:list"
+"""A page of an order list: ids, next cursor and total (`gateway.cache.pages`)."""
+SHIPMENT_LIST = "shipments:list"
+"""A page of a shipment list."""
+PURCHASE_ORDER_LIST = "purchase_orders:list"
+"""A page of a purchase-order list."""
+
+LIST_ENTITIES: tuple[str, ...] = (ORDER_LIST, SHIPMENT_LIST, PURCHASE_ORDER_LIST)
+"""Every list-page name; a page's items are cached under their own entity."""
+
 ORDER_ENTITIES: tuple[str, ...] = (
     ORDERS,
     ORDER_LINES,
@@ -56,6 +66,11 @@ ORDER_ENTITIES: tuple[str, ...] = (
     ORDER_SHIPMENTS,
 )
 """What to invalidate, keyed by order id, when an order changes."""
+
+
+def owner_key(kind: str, owner_id: str) -> str:
+    """The key of an owner's attachments: `Order:<id>`, `PurchaseOrder:<id>`."""
+    return f"{kind}:{owner_id}"
 
 
 def ttl_type(entity: str) -> str:

@@ -1,23 +1,21 @@
 """RedisCache against the Redis on 127.0.0.1:6379, and with Redis down.
 
-Each test works under its own key prefix, deleted afterwards. Tests that need
-Redis skip if it is not there, or fail when CI is set; the Redis-down tests
-point at a closed port and always run.
+Each test works under its own key prefix, deleted afterwards (the
+`redis_prefix` fixture of tests/conftest.py). Tests that need Redis skip if it
+is not there, or fail when CI is set; the Redis-down tests point at a closed
+port and always run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import socket
-import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
 from gateway.cache import (
     CacheKey,
@@ -28,36 +26,11 @@ from gateway.cache import (
     model_codec,
 )
 from gateway.models import Order, OrderKind, OrderLine, OrderStatus
+from tests.conftest import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 A1, A2, B1 = CacheKey("a", "1"), CacheKey("a", "2"), CacheKey("b", "1")
 
 Make = Callable[..., RedisCache]
-
-
-@pytest.fixture
-async def redis_prefix() -> AsyncIterator[str]:
-    """A unique key prefix on the local Redis, deleted afterwards."""
-    client = aioredis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        await client.ping()
-    except (RedisError, OSError) as exc:
-        await client.aclose()
-        message = (
-            f"Redis at {REDIS_URL} is not reachable ({exc}): the RedisCache tests "
-            "did NOT run (with CI set they fail instead)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    prefix = f"test:cache:{uuid.uuid4().hex}:"
-    try:
-        yield prefix
-    finally:
-        keys = [key async for key in client.scan_iter(match=prefix + "*")]
-        if keys:
-            await client.delete(*keys)
-        await client.aclose()
 
 
 @pytest.fixture

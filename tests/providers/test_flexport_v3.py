@@ -179,8 +179,8 @@ async def test_list_closed_and_cancelled_spans_two_segments(
         wanted, PageRequest(size=10, cursor=second.next_cursor)
     )
     assert (first.next_cursor, second.next_cursor, third.next_cursor) == (
-        "2",
-        "archived:1",
+        "10",
+        "archived:0",
         None,
     )
     assert first.total is None
@@ -221,6 +221,34 @@ async def test_list_updated_after_and_numbers(
     assert by_number.next_cursor is None
     # One V1 walk per number and segment (live closed, archived cancelled).
     assert len(await calls(control, "GET", "/purchase_orders")) == 3 * 2
+
+
+async def test_list_pages_resume_at_the_cursor_whatever_the_size(
+    v3: FlexportV3Provider, control: SandboxControl
+) -> None:
+    whole = await v3.list_purchase_orders(PurchaseOrderFilter(), PageRequest(size=30))
+    first = await v3.list_purchase_orders(PurchaseOrderFilter(), PageRequest(size=10))
+    second = await v3.list_purchase_orders(
+        PurchaseOrderFilter(), PageRequest(size=11, cursor=first.next_cursor)
+    )
+    third = await v3.list_purchase_orders(
+        PurchaseOrderFilter(), PageRequest(size=9, cursor=second.next_cursor)
+    )
+    assert [po.id for po in first.items + second.items + third.items] == [
+        po.id for po in whole.items
+    ]
+    assert (first.next_cursor, second.next_cursor, third.next_cursor) == (
+        "10",
+        "21",
+        "30",
+    )
+    # [10, 21) is read as page 1 of 21, [21, 30) as page 3 of 10: one call each.
+    pages = [r["params"] for r in await calls(control, "GET", "/purchase_orders")]
+    assert [(p["page"], p["per"]) for p in pages[1:]] == [
+        (["1"], ["10"]),
+        (["1"], ["21"]),
+        (["3"], ["10"]),
+    ]
 
 
 async def test_list_rejects_a_foreign_cursor(v3: FlexportV3Provider) -> None:

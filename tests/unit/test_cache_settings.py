@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from gateway.cache import MemoryCache, RedisCache, cache_from_url
-from gateway.cache.entities import ENTITIES, ORDER_ENTITIES, ttl_type
+from gateway.cache.entities import ENTITIES, LIST_ENTITIES, ORDER_ENTITIES, ttl_type
+from gateway.cache.redis_cache import DEFAULT_PREFIX
 from gateway.settings import CACHE_TTL_DEFAULTS, CacheSettings, Settings
 
 
@@ -76,6 +77,23 @@ def test_every_named_entity_is_cached_by_default() -> None:
     assert all(cache.ttl_for(entity) > 0 for entity in ENTITIES)
     assert len(set(ENTITIES)) == len(ENTITIES)
     assert set(ORDER_ENTITIES) <= set(ENTITIES)
+
+
+def test_list_pages_are_cached_by_default_under_their_items_ttl_type() -> None:
+    cache = CacheSettings()
+    assert [ttl_type(e) for e in LIST_ENTITIES] == [
+        "orders",
+        "shipments",
+        "purchase_orders",
+    ]
+    assert all(cache.ttl_for(entity) > 0 for entity in LIST_ENTITIES)
+    assert not set(LIST_ENTITIES) & set(ENTITIES)
+
+
+def test_key_prefix_defaults_to_the_redis_cache_default() -> None:
+    assert CacheSettings().key_prefix == DEFAULT_PREFIX
+    with pytest.raises(ValidationError, match="key_prefix"):
+        CacheSettings(key_prefix="")
 
 
 def test_cache_from_url_is_memory_unless_redis() -> None:

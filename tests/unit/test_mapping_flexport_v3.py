@@ -371,11 +371,28 @@ def test_status_filters_become_v1_segments(
 
 
 def test_cursors_round_trip_and_reject_strangers() -> None:
-    assert listing.parse_cursor(None, 2) == listing.Position(0, 1)
+    assert listing.parse_cursor(None, 2) == listing.Position(0, 0)
     for position, count in ((listing.Position(0, 3), 1), (listing.Position(1, 2), 2)):
         cursor = listing.cursor_of(position)
         assert listing.parse_cursor(cursor, count) == position
     assert listing.cursor_of(listing.Position(1, 2)) == "archived:2"
-    for bad in ("0", "x", "archived:1", "-1", "archived:"):
+    for bad in ("x", "archived:1", "-1", "archived:"):
         with pytest.raises(InvalidArgument):
             listing.parse_cursor(bad, 1)
+
+
+@pytest.mark.parametrize(
+    ("index", "size", "expected"),
+    [
+        (0, 7, listing.Window(page=1, per=7, skip=0)),
+        (7, 7, listing.Window(page=2, per=7, skip=0)),
+        (10, 11, listing.Window(page=1, per=21, skip=10)),
+        (21, 9, listing.Window(page=3, per=10, skip=1)),
+        # No page of up to 100 holds [150, 250): the one holding 150 does.
+        (150, 100, listing.Window(page=2, per=100, skip=50)),
+    ],
+)
+def test_window_is_one_v1_page_around_the_cursor(
+    index: int, size: int, expected: listing.Window
+) -> None:
+    assert listing.window(index, size, 100) == expected

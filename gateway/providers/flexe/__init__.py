@@ -16,7 +16,7 @@ The dialect, in short:
 
 Modules: `client.py` (the adapter), `api.py` (paging and chunking), `wire.py`
 (Flexe's JSON), `mapping.py` (to the domain, status maps, error bodies),
-`bodies.py` (request bodies).
+`bodies.py` (request bodies), `by_sku.py` (orders by SKU, through their lines).
 """
 
 from gateway.providers.flexe.client import FlexeProvider

@@ -27,7 +27,7 @@ from gateway.providers.base import (
     ProviderBase,
     ShipmentFilter,
 )
-from gateway.providers.flexe import bodies, mapping, wire
+from gateway.providers.flexe import bodies, by_sku, mapping, wire
 from gateway.providers.flexe.api import (
     MAX_PAGE_SIZE,
     FlexeApi,
@@ -105,6 +105,8 @@ class FlexeProvider(ProviderBase):
         if filter.statuses and not params.get("state"):
             # Asked only for statuses no Flexe order can have (ACCEPTED, …).
             return Page(items=[], next_cursor=None, total=0)
+        if filter.skus:
+            return await by_sku.list_page(self.api, filter, page)
         params["pageSize"] = str(min(page.size, MAX_PAGE_SIZE))
         if page.cursor:
             params["continuationToken"] = page.cursor
@@ -196,6 +198,10 @@ class FlexeProvider(ProviderBase):
     async def list_shipments(
         self, filter: ShipmentFilter, page: PageRequest
     ) -> Page[Shipment]:
+        if filter.created_after or filter.updated_after:
+            # F16 has no date filter and its shipments carry no creation or
+            # update time, so the filter cannot be applied even to a page.
+            raise self.unsupported("filter shipments by creation or update time")
         params = {"pageSize": str(min(page.size, MAX_PAGE_SIZE))}
         if filter.order_ids:
             params["orderIds"] = ",".join(filter.order_ids)

@@ -134,19 +134,21 @@ class FlexportV3Provider(ProviderBase):
             # Only UNKNOWN asked for: no v3 status maps there.
             return Page(items=[], next_cursor=None, total=0)
         at = listing.parse_cursor(page.cursor, len(segments))
+        window = listing.window(at.index, page.size, MAX_PER)
         query = [
             *segments[at.segment].params(filter),
-            ("page", str(at.page)),
-            ("per", str(max(1, min(page.size, MAX_PER)))),
+            ("page", str(window.page)),
+            ("per", str(window.per)),
         ]
-        parsed, items = await self.api.page(
+        parsed, found = await self.api.page(
             "/purchase_orders", wire.PurchaseOrder, query
         )
+        items = found[window.skip : window.skip + max(1, page.size)]
         following: listing.Position | None = None
-        if parsed.next is not None:
-            following = listing.Position(at.segment, at.page + 1)
+        if window.skip + len(items) < len(found) or parsed.next is not None:
+            following = listing.Position(at.segment, at.index + len(items))
         elif at.segment + 1 < len(segments):
-            following = listing.Position(at.segment + 1, 1)
+            following = listing.Position(at.segment + 1, 0)
         return Page(
             items=[mapping.to_purchase_order(po, raw) for po, raw in items],
             next_cursor=listing.cursor_of(following) if following else None,

@@ -7,9 +7,13 @@ a listing is one or two *segments*: the live POs (open and/or closed, one
 archived ones. Without a status filter a listing is the live segment alone:
 cancelled POs appear only when asked for.
 
-The cursor is V1's page number. In the archived segment of a two-segment
-listing it is `archived:<page>`, and the last page of the live segment points
-to `archived:1`, so that page may be short.
+The cursor is the index of the next PO in its segment (`archived:<index>` in
+the archived segment of a two-segment listing), so it does not depend on the
+page size: a caller may ask for 10 and then 11 from there. V1 pages by number,
+so a window [index, index + size) is read as the one V1 page (`per` from size
+to 100) that holds it all, or else as the page of 100 that holds its start,
+which then ends early. The last page of the live segment points to
+`archived:0`, so that page may be short too.
 """
 
 from __future__ import annotations
@@ -63,25 +67,41 @@ def segments(statuses: tuple[PurchaseOrderStatus, ...]) -> list[Segment]:
 
 @dataclass(frozen=True)
 class Position:
-    """Where a cursor points: a segment and a V1 page number in it."""
+    """Where a cursor points: a segment and the index of a PO in it."""
 
     segment: int
+    index: int
+
+
+@dataclass(frozen=True)
+class Window:
+    """The V1 page to read for a window, and where the window starts in it."""
+
     page: int
+    per: int
+    skip: int
+
+
+def window(index: int, size: int, max_per: int) -> Window:
+    """The V1 page holding [index, index + size), else the one holding `index`."""
+    size = max(1, min(size, max_per))
+    for per in range(size, max_per + 1):
+        if index // per == (index + size - 1) // per:
+            return Window(index // per + 1, per, index % per)
+    return Window(index // max_per + 1, max_per, index % max_per)
 
 
 def parse_cursor(cursor: str | None, count: int) -> Position:
-    """`None` -> the first page; `"3"`; `"archived:2"` (the second segment)."""
+    """`None` -> the start; `"30"`; `"archived:20"` (the second segment)."""
     if cursor is None:
-        return Position(0, 1)
+        return Position(0, 0)
     name, _, number = cursor.rpartition(":")
     if (name, count) in (("", 1), ("", 2), (ARCHIVED, 2)) and number.isdigit():
-        page = int(number)
-        if page >= 1:
-            return Position(1 if name == ARCHIVED else 0, page)
+        return Position(1 if name == ARCHIVED else 0, int(number))
     raise InvalidArgument(f"{cursor!r} is not a Flexport v3 purchase-order cursor")
 
 
 def cursor_of(position: Position) -> str:
     if position.segment == 0:
-        return str(position.page)
-    return f"{ARCHIVED}:{position.page}"
+        return str(position.index)
+    return f"{ARCHIVED}:{position.index}"

@@ -1,0 +1,1 @@
+"""Benchmarks of the gateway against the sandbox, run as real processes."""

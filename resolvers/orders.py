@@ -9,8 +9,8 @@ import strawberry
 from gateway import ids, models
 from gateway.cache.pages import ORDER_PAGES, cached_page
 from gateway.errors import InvalidArgument
-from gateway.paging import Position, decode_cursor, merge_pages
 from gateway.providers.base import Capability, OrderFilter, Page, PageRequest
+from resolvers.lists import merged_page
 from schema.enums import Provider, provider_slug
 from schema.filters import OrderFilter as OrderFilterInput
 from schema.node import Info
@@ -60,11 +60,7 @@ async def list_orders(
         OrderFilterInput | None, strawberry.argument(description="Which orders.")
     ] = None,
 ) -> OrderConnection:
-    if not 1 <= first <= MAX_FIRST:
-        raise InvalidArgument(f"first must be between 1 and {MAX_FIRST}, got {first}")
     context = info.context
-    wanted = _providers(info, filter)
-    cursor = decode_cursor(after, wanted) if after else {s: Position() for s in wanted}
     domain_filter = _domain_filter(filter)
 
     async def fetch(slug: str, page: PageRequest) -> Page[models.Order]:
@@ -80,10 +76,9 @@ async def list_orders(
             bypass=context.bypass_cache,
         )
 
-    merged = await merge_pages(cursor, first, fetch, lambda o: o.created_at)
-    path = tuple(info.path.as_list())
-    for error in merged.failures.values():
-        context.partial_errors.append((path, error))
+    merged = await merged_page(
+        info, first, after, _providers(info, filter), fetch, lambda o: o.created_at
+    )
     loader = context.loaders.order_by_ref
     for edge in merged.edges:
         order = edge.node

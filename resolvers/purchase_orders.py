@@ -9,13 +9,13 @@ import strawberry
 from gateway import ids, models
 from gateway.errors import InvalidArgument
 from gateway.loaders import NumberKey
-from gateway.paging import Position, decode_cursor, merge_pages
 from gateway.providers.base import (
     Capability,
     Page,
     PageRequest,
     PurchaseOrderFilter,
 )
+from resolvers.lists import merged_page
 from schema.across import first_found, providers_with
 from schema.enums import provider_slug
 from schema.filters import PurchaseOrderFilter as PurchaseOrderFilterInput
@@ -77,20 +77,15 @@ async def list_purchase_orders(
         strawberry.argument(description="Which purchase orders."),
     ] = None,
 ) -> PurchaseOrderConnection:
-    if not 1 <= first <= MAX_FIRST:
-        raise InvalidArgument(f"first must be between 1 and {MAX_FIRST}, got {first}")
     context = info.context
-    wanted = _providers(info, filter)
-    cursor = decode_cursor(after, wanted) if after else {s: Position() for s in wanted}
     domain_filter = _domain_filter(filter)
 
     async def fetch(slug: str, page: PageRequest) -> Page[models.PurchaseOrder]:
         return await context.provider(slug).list_purchase_orders(domain_filter, page)
 
-    merged = await merge_pages(cursor, first, fetch, lambda po: po.created_at)
-    path = tuple(info.path.as_list())
-    for error in merged.failures.values():
-        context.partial_errors.append((path, error))
+    merged = await merged_page(
+        info, first, after, _providers(info, filter), fetch, lambda po: po.created_at
+    )
     loader = context.loaders.purchase_order_by_ref
     for edge in merged.edges:
         loader.prime(purchase_order_ref(edge.node), edge.node)

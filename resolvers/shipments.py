@@ -9,8 +9,8 @@ import strawberry
 
 from gateway import ids, models
 from gateway.errors import InvalidArgument
-from gateway.paging import Position, decode_cursor, merge_pages
 from gateway.providers.base import Capability, Page, PageRequest, ShipmentFilter
+from resolvers.lists import merged_page
 from schema.across import providers_with
 from schema.enums import provider_slug
 from schema.filters import ShipmentFilter as ShipmentFilterInput
@@ -45,21 +45,16 @@ async def list_shipments(
         ShipmentFilterInput | None, strawberry.argument(description="Which shipments.")
     ] = None,
 ) -> ShipmentConnection:
-    if not 1 <= first <= MAX_FIRST:
-        raise InvalidArgument(f"first must be between 1 and {MAX_FIRST}, got {first}")
     context = info.context
     filters = _domain_filters(info, filter)
-    wanted = list(filters)
-    cursor = decode_cursor(after, wanted) if after else {s: Position() for s in wanted}
 
     async def fetch(slug: str, page: PageRequest) -> Page[models.Shipment]:
         return await context.provider(slug).list_shipments(filters[slug], page)
 
     # Every provider lists its shipments oldest first, so the merge does too.
-    merged = await merge_pages(cursor, first, fetch, _when, oldest_first=True)
-    path = tuple(info.path.as_list())
-    for error in merged.failures.values():
-        context.partial_errors.append((path, error))
+    merged = await merged_page(
+        info, first, after, list(filters), fetch, _when, oldest_first=True
+    )
     loader = context.loaders.shipment_by_ref
     for edge in merged.edges:
         shipment = edge.node

@@ -1,0 +1,43 @@
+"""The steps every merged list field shares: check `first`, resume, merge, report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from gateway.errors import InvalidArgument
+from gateway.paging import Fetch, MergedPage, Position, decode_cursor, merge_pages
+from schema.node import Info
+from schema.pagination import MAX_FIRST
+
+T = TypeVar("T")
+
+
+async def merged_page(
+    info: Info,
+    first: int,
+    after: str | None,
+    providers: Sequence[str],
+    fetch: Fetch[T],
+    sort_key: Callable[[T], datetime | None],
+    *,
+    oldest_first: bool = False,
+) -> MergedPage[T]:
+    """One page merged across `providers`; a failed provider is a partial error.
+
+    `first` must be 1 to MAX_FIRST; `after` is a cursor of this list. Providers
+    that failed are left out of the page (the next page asks them again) and
+    reported as errors at the field's path, next to the others' data.
+    """
+    if not 1 <= first <= MAX_FIRST:
+        raise InvalidArgument(f"first must be between 1 and {MAX_FIRST}, got {first}")
+    wanted = list(providers)
+    cursor = decode_cursor(after, wanted) if after else {s: Position() for s in wanted}
+    merged = await merge_pages(
+        cursor, first, fetch, sort_key, oldest_first=oldest_first
+    )
+    path = tuple(info.path.as_list())
+    for error in merged.failures.values():
+        info.context.partial_errors.append((path, error))
+    return merged

@@ -133,9 +133,18 @@ class Conflict(ProviderError):
 
 
 class Rejected(ProviderError):
-    """The provider rejected the input (400/422); `fields` maps its field paths."""
+    """The provider rejected the input (400/422); `fields` maps its field paths.
+
+    `input_paths` are the same errors located in the caller's input, one
+    (path or None, message) each; the adapter's write fills them in
+    (`gateway.providers.fieldmap`). Empty means nobody translated them.
+    """
 
     code = "INVALID"
+
+    def __init__(self, provider: str, message: str, **kwargs: Any) -> None:
+        super().__init__(provider, message, **kwargs)
+        self.input_paths: list[tuple[tuple[str, ...] | None, str]] = []
 
 
 class NotSupported(ProviderError):

@@ -3,11 +3,18 @@
 from gateway.models.attachments import Attachment
 from gateway.models.common import Address, Company, Domain, Money, Value, Weight
 from gateway.models.inputs import (
+    AddressInput,
+    FlexeOrderOptions,
+    FlexeRetailOptions,
+    FlexportLogisticsOrderOptions,
+    Input,
+    Label,
+    LineAcknowledgement,
     OrderCreate,
     OrderLineCreate,
-    PurchaseOrderCreate,
-    PurchaseOrderLineCreate,
+    OrderUpdate,
     ShipmentCreate,
+    Shipping,
 )
 from gateway.models.inventory import InventoryLevel
 from gateway.models.orders import (
@@ -19,6 +26,14 @@ from gateway.models.orders import (
     line_status,
     refine_status,
 )
+from gateway.models.purchase_inputs import (
+    AttachmentCreate,
+    InboundItem,
+    InboundShipmentCreate,
+    PurchaseOrderCreate,
+    PurchaseOrderLineCreate,
+    PurchaseOrderUpdate,
+)
 from gateway.models.purchase_orders import (
     InboundShipment,
     PurchaseOrder,
@@ -29,12 +44,22 @@ from gateway.models.shipments import Shipment, ShipmentItem, ShipmentStatus
 
 __all__ = [
     "Address",
+    "AddressInput",
     "AllocationError",
     "Attachment",
+    "AttachmentCreate",
     "Company",
     "Domain",
+    "FlexeOrderOptions",
+    "FlexeRetailOptions",
+    "FlexportLogisticsOrderOptions",
+    "InboundItem",
     "InboundShipment",
+    "InboundShipmentCreate",
+    "Input",
     "InventoryLevel",
+    "Label",
+    "LineAcknowledgement",
     "Money",
     "Order",
     "OrderCreate",
@@ -42,15 +67,18 @@ __all__ = [
     "OrderLine",
     "OrderLineCreate",
     "OrderStatus",
+    "OrderUpdate",
     "PurchaseOrder",
     "PurchaseOrderCreate",
     "PurchaseOrderLine",
     "PurchaseOrderLineCreate",
     "PurchaseOrderStatus",
+    "PurchaseOrderUpdate",
     "Shipment",
     "ShipmentCreate",
     "ShipmentItem",
     "ShipmentStatus",
+    "Shipping",
     "Value",
     "Weight",
     "line_status",

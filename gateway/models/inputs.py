@@ -1,71 +1,182 @@
-"""What a caller asks a provider to create or change, in domain terms."""
+"""What a caller asks a provider to create or change in orders, lines and shipments.
+
+Every input validates before any upstream call. Field aliases are the GraphQL
+input's camelCase names, so a validation error's location is the path a client
+sent (`lines.2.quantity`); snake_case names still work in Python.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
+from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 
 from gateway.models.common import Address, Value
 from gateway.models.orders import OrderKind
 
 
-class OrderLineCreate(Value):
+class Input(Value):
+    """Base of every write input: strict about unknown keys, camelCase aliases."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+    )
+
+
+class AddressInput(Address):
+    """A recipient: name, street, city and country are required for a shipment."""
+
+    model_config = Input.model_config
+
+    name: str = Field(min_length=1, max_length=100)
+    line1: str = Field(min_length=1, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+class OrderLineCreate(Input):
     """One line of a new order."""
 
-    sku: str = Field(min_length=1)
-    quantity: int = Field(gt=0)
-    unit_of_measure: str | None = None
-    external_id: str | None = None
+    sku: str = Field(min_length=1, max_length=100)
+    quantity: int = Field(gt=0, le=1_000_000)
+    unit_of_measure: str | None = Field(default=None, min_length=1, max_length=20)
+    external_id: str | None = Field(default=None, min_length=1, max_length=100)
 
 
-class OrderCreate(Value):
+class Shipping(Input):
+    """How an order should travel."""
+
+    service: str | None = Field(default=None, min_length=1, max_length=100)
+    carrier_account_id: str | None = Field(default=None, min_length=1, max_length=100)
+    signature_required: bool | None = None
+
+
+class Label(Input):
+    """One key/value label on a Flexe order."""
+
+    key: str = Field(min_length=1, max_length=100)
+    value: str = Field(max_length=500)
+
+
+class FlexeRetailOptions(Input):
+    """Flexe retail fulfilment orders (F20): the retailer and the ship window."""
+
+    customer_uuid: str | None = Field(default=None, min_length=1)
+    ship_window_start: datetime
+    ship_window_end: datetime
+    purchase_order: str | None = Field(default=None, min_length=1)
+    destination_retailer: str | None = Field(default=None, min_length=1)
+    shipment_type: Literal["parcel", "ltl", "ftl"] | None = None
+    carrier: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _window(self) -> FlexeRetailOptions:
+        if self.ship_window_end <= self.ship_window_start:
+            raise ValueError("shipWindowEnd must be after shipWindowStart")
+        return self
+
+
+class FlexeOrderOptions(Input):
+    """Flexe-only parts of an order."""
+
+    reservation_id: str | None = Field(default=None, min_length=1)
+    labels: tuple[Label, ...] = ()
+    retail: FlexeRetailOptions | None = None
+
+    @field_validator("labels")
+    @classmethod
+    def _unique(cls, labels: tuple[Label, ...]) -> tuple[Label, ...]:
+        keys = [label.key for label in labels]
+        if len(keys) != len(set(keys)):
+            raise ValueError("label keys must be unique")
+        return labels
+
+    def label_map(self) -> dict[str, str]:
+        return {label.key: label.value for label in self.labels}
+
+
+class FlexportLogisticsOrderOptions(Input):
+    """Flexport Logistics-only parts of an order."""
+
+    location_id: str | None = Field(default=None, min_length=1)
+    shipping_partner: Literal["FLEXPORT", "THIRD_PARTY", "RECEIVER", "COLLECT"] = (
+        "FLEXPORT"
+    )
+    shipping_type: Literal["PARCEL", "LTL", "FTL"] | None = None
+    shipping_speed: str | None = Field(default=None, min_length=1)
+    currency_code: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+
+class OrderCreate(Input):
     """A new outbound order; `kind` picks the provider endpoint."""
 
     kind: OrderKind
-    external_id: str = Field(min_length=1)
-    recipient: Address
-    lines: tuple[OrderLineCreate, ...] = Field(min_length=1)
-    shipping_service: str | None = None
+    external_id: str = Field(min_length=1, max_length=100)
+    recipient: AddressInput
+    lines: tuple[OrderLineCreate, ...] = Field(min_length=1, max_length=500)
+    shipping: Shipping | None = None
     ship_by: datetime | None = None
-    notes: str | None = None
-    location_id: str | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
+    notes: str | None = Field(default=None, max_length=1000)
+    flexe: FlexeOrderOptions | None = None
+    flexport_logistics: FlexportLogisticsOrderOptions | None = None
+
+    @property
+    def shipping_service(self) -> str | None:
+        return self.shipping.service if self.shipping else None
 
 
-class PurchaseOrderLineCreate(Value):
-    """One line of a purchase order."""
+class FlexeRetailUpdate(Input):
+    """Changes to a Flexe retail fulfilment order (F21)."""
 
-    item_key: str = Field(min_length=1)
-    sku: str = Field(min_length=1)
-    product_name: str | None = None
-    quantity: int = Field(gt=0)
-    unit_of_measure: str = "EA"
-    unit_cost: Decimal | None = None
-    currency_code: str | None = None
+    scac: str | None = Field(default=None, pattern=r"^[A-Z]{2,4}$")
+    bol_number: str | None = Field(default=None, min_length=1)
 
 
-class PurchaseOrderCreate(Value):
-    """A new (or fully replaced) purchase order."""
+class FlexeOrderUpdate(Input):
+    """Flexe-only changes to an order."""
 
-    number: str = Field(min_length=1)
-    supplier_ref: str = Field(min_length=1)
-    buyer_ref: str = Field(min_length=1)
-    incoterm: str
-    transportation_mode: str
-    cargo_ready_date: date | None = None
-    expected_arrival: date | None = None
-    lines: tuple[PurchaseOrderLineCreate, ...] = Field(min_length=1)
+    reservation_id: str | None = Field(default=None, min_length=1)
+    labels: tuple[Label, ...] | None = None
+    retail: FlexeRetailUpdate | None = None
 
 
-class ShipmentCreate(Value):
+class OrderUpdate(Input):
+    """Changes to an order; only the fields given change (patch semantics)."""
+
+    recipient: AddressInput | None = None
+    shipping: Shipping | None = None
+    notes: str | None = Field(default=None, max_length=1000)
+    flexe: FlexeOrderUpdate | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> OrderUpdate:
+        if not self.model_fields_set:
+            raise ValueError("give at least one field to change")
+        return self
+
+
+class LineAcknowledgement(Input):
+    """How much of one line a fulfiller accepts, and how much it cancels."""
+
+    line_id: str = Field(min_length=1)
+    acknowledged_quantity: int = Field(ge=0)
+    cancelled_quantity: int = Field(default=0, ge=0)
+
+
+class ShipmentCreate(Input):
     """Tracking reported for (part of) a fulfilment request."""
 
     order_id: str
-    tracking_number: str = Field(min_length=1)
-    carrier: str | None = None
-    service: str | None = None
-    tracking_url: str | None = None
+    tracking_number: str = Field(min_length=1, max_length=100)
+    carrier: str | None = Field(default=None, min_length=1)
+    service: str | None = Field(default=None, min_length=1)
+    tracking_url: str | None = Field(default=None, pattern=r"^https?://")
     shipped_at: datetime | None = None
     items: tuple[OrderLineCreate, ...] = ()

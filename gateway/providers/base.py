@@ -23,17 +23,23 @@ from gateway.errors import NotSupported
 from gateway.models import (
     AllocationError,
     Attachment,
+    AttachmentCreate,
     InboundShipment,
+    InboundShipmentCreate,
     InventoryLevel,
+    LineAcknowledgement,
     Order,
     OrderCreate,
     OrderKind,
     OrderLine,
+    OrderLineCreate,
     OrderStatus,
+    OrderUpdate,
     PurchaseOrder,
     PurchaseOrderCreate,
     PurchaseOrderLine,
     PurchaseOrderStatus,
+    PurchaseOrderUpdate,
     Shipment,
     ShipmentCreate,
 )
@@ -60,11 +66,17 @@ class Capability(StrEnum):
     PURCHASE_ORDERS = "PURCHASE_ORDERS"
     INBOUND_SHIPMENTS = "INBOUND_SHIPMENTS"
     CREATE_ORDER = "CREATE_ORDER"
+    UPDATE_ORDER = "UPDATE_ORDER"
     CANCEL_ORDER = "CANCEL_ORDER"
+    ORDER_LINE_WRITES = "ORDER_LINE_WRITES"
+    ACKNOWLEDGE_ORDER = "ACKNOWLEDGE_ORDER"
     CREATE_SHIPMENT = "CREATE_SHIPMENT"
     CREATE_PURCHASE_ORDER = "CREATE_PURCHASE_ORDER"
+    UPDATE_PURCHASE_ORDER = "UPDATE_PURCHASE_ORDER"
     CANCEL_PURCHASE_ORDER = "CANCEL_PURCHASE_ORDER"
     CLOSE_PURCHASE_ORDER = "CLOSE_PURCHASE_ORDER"
+    CREATE_INBOUND_SHIPMENT = "CREATE_INBOUND_SHIPMENT"
+    CREATE_ATTACHMENT = "CREATE_ATTACHMENT"
 
 
 @dataclass(frozen=True)
@@ -165,12 +177,37 @@ class ProviderBase:
         return {}
 
     async def create_order(self, data: OrderCreate, *, idempotency_key: str) -> Order:
-        """Create an order; a repeat with the same key must not create a second."""
+        """Create an order; a repeat with the same key must not create a second.
+
+        Every write raises Rejected with `input_paths` set (see
+        `gateway.providers.fieldmap`) when the provider refuses the input.
+        """
         raise self.unsupported("create orders")
+
+    async def update_order(self, id: str, data: OrderUpdate) -> Order:
+        """Change the fields `data` sets; Conflict when the order's state forbids it."""
+        raise self.unsupported("update orders")
 
     async def cancel_order(self, id: str, *, reason: str | None = None) -> Order:
         """Cancel an order; Conflict when its state forbids it."""
         raise self.unsupported("cancel orders")
+
+    async def create_order_line(
+        self, order_id: str, data: OrderLineCreate, *, idempotency_key: str
+    ) -> OrderLine:
+        """Add a line to an open order; a repeat with the same key adds none."""
+        raise self.unsupported("add lines to orders")
+
+    async def cancel_order_line(self, order_id: str, line_id: str) -> OrderLine:
+        """Cancel one line; a repeat is harmless, a shipped line a Conflict."""
+        raise self.unsupported("cancel single order lines")
+
+    async def acknowledge_order(
+        self, id: str, lines: Sequence[LineAcknowledgement] = ()
+    ) -> Order:
+        """Accept an order as its fulfiller: all of it, or the quantities given
+        per line (the rest of those lines cancelled)."""
+        raise self.unsupported("acknowledge orders")
 
     # Shipments ----------------------------------------------------------------
 
@@ -236,6 +273,13 @@ class ProviderBase:
         """Create a purchase order."""
         raise self.unsupported("create purchase orders")
 
+    async def update_purchase_order(
+        self, id: str, data: PurchaseOrderUpdate
+    ) -> PurchaseOrder:
+        """Change the fields `data` sets and keep every other one; Conflict if
+        the PO changed meanwhile (or since `data.expected_updated_at`)."""
+        raise self.unsupported("update purchase orders")
+
     async def cancel_purchase_order(self, id: str) -> PurchaseOrder:
         """Cancel a purchase order; Conflict when its state forbids it."""
         raise self.unsupported("cancel purchase orders")
@@ -256,7 +300,20 @@ class ProviderBase:
         """Inbound shipments delivering against each PO number."""
         return {}
 
+    async def create_inbound_shipment(
+        self, data: InboundShipmentCreate, *, idempotency_key: str
+    ) -> InboundShipment:
+        """Tell the warehouse goods are coming; a repeated key creates none."""
+        raise self.unsupported("create inbound shipments")
+
     # Attachments and health ---------------------------------------------------
+
+    async def create_attachment(
+        self, order_id: str, data: AttachmentCreate, *, idempotency_key: str
+    ) -> Attachment:
+        """Attach a document to an order (or, with `data.shipment_id`, to one of
+        its shipments); a repeated key attaches nothing more."""
+        raise self.unsupported("attach documents")
 
     async def get_attachments(
         self, owners: Sequence[Ref]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from gateway.models import (
-    Address,
+    AddressInput,
     OrderCreate,
     OrderKind,
     OrderLineCreate,
@@ -56,8 +56,8 @@ class ContractCase:
     list_page_size: int = 100
 
 
-def recipient() -> Address:
-    return Address(
+def recipient() -> AddressInput:
+    return AddressInput(
         name="Grace Hopper",
         line1="1 Navy Way",
         city="Arlington",

@@ -12,7 +12,13 @@ from aiohttp.test_utils import TestServer
 from gateway import errors
 from gateway.http import create_session
 from gateway.ids import Ref
-from gateway.models import Address, OrderCreate, OrderKind, OrderLineCreate, OrderStatus
+from gateway.models import (
+    AddressInput,
+    OrderCreate,
+    OrderKind,
+    OrderLineCreate,
+    OrderStatus,
+)
 from gateway.providers.base import OrderFilter, PageRequest
 from gateway.providers.flexe import FlexeProvider
 from gateway.settings import RetrySettings
@@ -262,7 +268,7 @@ def new_order(external_id: str) -> OrderCreate:
     return OrderCreate(
         kind=OrderKind.DTC,
         external_id=external_id,
-        recipient=Address(
+        recipient=AddressInput(
             name="Grace Hopper",
             line1="1 Navy Way",
             city="Arlington",

@@ -27,7 +27,14 @@ from redis.exceptions import RedisError
 from gateway import errors
 from gateway.http import create_session
 from gateway.ids import Ref
-from gateway.models import Address, OrderCreate, OrderKind, OrderLineCreate, OrderStatus
+from gateway.models import (
+    AddressInput,
+    OrderCreate,
+    OrderKind,
+    OrderLineCreate,
+    OrderStatus,
+    Shipping,
+)
 from gateway.providers.base import OrderFilter, PageRequest
 from gateway.providers.flexport_logistics import (
     FlexportLogisticsProvider,
@@ -174,8 +181,8 @@ async def sandbox_settings(control: SandboxControl, **values: Any) -> None:
     await control._call("PATCH", "/_sandbox/settings", json=values)
 
 
-def recipient() -> Address:
-    return Address(
+def recipient() -> AddressInput:
+    return AddressInput(
         name="Target DC 9",
         company="Target",
         line1="3805 High St",
@@ -195,7 +202,7 @@ def new_order(kind: OrderKind, external_id: str) -> OrderCreate:
             OrderLineCreate(sku="SKU-10001", quantity=3),
             OrderLineCreate(sku="SKU-10087", quantity=1),
         ),
-        shipping_service="UPS Ground",
+        shipping=Shipping(service="UPS Ground"),
     )
 
 

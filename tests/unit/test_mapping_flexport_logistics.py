@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 
 from gateway.models import (
-    Address,
+    AddressInput,
     OrderCreate,
     OrderKind,
     OrderLineCreate,
     OrderStatus,
     PurchaseOrderStatus,
     ShipmentStatus,
+    Shipping,
     line_status,
 )
 from gateway.paging import InvalidCursor
@@ -442,7 +443,7 @@ def test_bodies_use_lapi_names() -> None:
     data = OrderCreate(
         kind=OrderKind.B2B,
         external_id="PO-1",
-        recipient=Address(
+        recipient=AddressInput(
             name="DC 1",
             line1="1 Main",
             city="Reno",
@@ -456,7 +457,7 @@ def test_bodies_use_lapi_names() -> None:
                 sku="SKU-10002", quantity=1, unit_of_measure="cs", external_id="L9"
             ),
         ),
-        shipping_service="LTL",
+        shipping=Shipping(service="LTL"),
         ship_by=datetime(2026, 11, 5, tzinfo=UTC),
     )
     body = bodies.outbound_body(data)

@@ -20,7 +20,7 @@ def order_body(data: OrderCreate) -> dict[str, Any]:
     }
     body: dict[str, Any] = {
         "externalId": data.external_id,
-        "labels": dict(data.labels),
+        "labels": data.flexe.label_map() if data.flexe else {},
         "recipient": _present(
             {
                 "name": recipient.name,
@@ -41,13 +41,19 @@ def order_body(data: OrderCreate) -> dict[str, Any]:
             for line in data.lines
         ],
     }
+    options = data.shipping
     shipping = _present(
-        {"serviceType": data.shipping_service, "instructions": data.notes}
+        {
+            "serviceType": options.service if options else None,
+            "carrierBillingAccountId": options.carrier_account_id if options else None,
+            "signatureConfirmation": options.signature_required if options else None,
+            "instructions": data.notes,
+        }
     )
     if shipping:
         body["shipping"] = shipping
-    if data.location_id:
-        body["reservationId"] = data.location_id
+    if data.flexe and data.flexe.reservation_id:
+        body["reservationId"] = data.flexe.reservation_id
     return body
 
 

@@ -73,7 +73,9 @@ def outbound_body(data: OrderCreate) -> dict[str, Any]:
             "transportationDetails": transportation(data.shipping_service),
             "shipBy": _instant(data),
             "notes": data.notes,
-            "locationId": data.location_id,
+            "locationId": (
+                data.flexport_logistics.location_id if data.flexport_logistics else None
+            ),
         }
     )
 

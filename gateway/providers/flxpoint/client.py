@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from gateway.http import Upstream
-from gateway.models import InventoryLevel, Order, OrderLine, Shipment, ShipmentCreate
+from gateway.models import (
+    InventoryLevel,
+    LineAcknowledgement,
+    Order,
+    OrderLine,
+    Shipment,
+    ShipmentCreate,
+)
 from gateway.providers.base import (
     Capability,
     OrderFilter,
@@ -146,7 +153,9 @@ class FlxpointProvider(ProviderBase):
         retry is safe; a shipped or voided FR answers 400 -> Conflict."""
         return await self._transition(id, "cancel")
 
-    async def acknowledge_order(self, id: str) -> Order:
+    async def acknowledge_order(
+        self, id: str, lines: Sequence[LineAcknowledgement] = ()
+    ) -> Order:
         """X3: Processing -> Acknowledged; "already acknowledged" -> Conflict.
 
         Retried like a read: a replay cannot acknowledge twice, though one whose

@@ -1,4 +1,4 @@
-"""create_app(settings): the aiohttp application serving /graphql, /healthz, /readyz."""
+"""create_app(settings): the app serving /graphql, /graphql/upload and health."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from gateway.http import create_session
 from gateway.providers import build_providers
 from gateway.providers.base import Provider
 from gateway.settings import Settings
+from gateway.upload_view import UploadView
 from gateway.view import GatewayView
 
 log = logging.getLogger("gateway.app")
@@ -51,6 +52,11 @@ def create_app(settings: Settings) -> web.Application:
         render_ide=graphiql.graphiql_response if settings.graphiql else None,
     )
     app.router.add_route("*", "/graphql", view)
+    app.router.add_route(
+        "*",
+        "/graphql/upload",
+        UploadView(settings=settings, providers=providers, cache=cache),
+    )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if settings.graphiql:

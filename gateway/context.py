@@ -10,7 +10,7 @@ from gateway.cache.base import EntityCache, NullCache
 from gateway.errors import NotSupported
 from gateway.ids import Ref
 from gateway.loaders import Loaders
-from gateway.providers.base import Provider
+from gateway.providers.base import Capability, Provider
 from gateway.settings import Settings
 
 
@@ -39,3 +39,11 @@ class Context:
         if provider is None:
             raise NotSupported(slug, f"provider {slug.upper()} is not enabled")
         return provider
+
+    def writer(self, capability: Capability, what: str) -> str:
+        """The slug of the first enabled provider that can `capability`, for a
+        write whose input names no provider; NotSupported if none can."""
+        for slug, provider in self.providers.items():
+            if capability in provider.capabilities:
+                return slug
+        raise NotSupported("gateway", f"no enabled provider takes {what}")

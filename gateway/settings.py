@@ -120,6 +120,12 @@ class LimitSettings(BaseModel):
         ge=1,
         description="Query texts whose parse, validation and cost analysis are kept.",
     )
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1,
+        description="Largest multipart request on /graphql/upload (the file and "
+        "the operation together).",
+    )
 
 
 CACHE_TTL_DEFAULTS: dict[str, float] = {

@@ -1,4 +1,4 @@
-"""The schema: root Query bound to resolvers, and error masking."""
+"""The schema: root Query and Mutation bound to resolvers, and error masking."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from gateway.errors import GatewayError
-from resolvers import inventory, nodes, orders, purchase_orders, shipments
+from resolvers import (
+    attachment_writes,
+    fulfillment_writes,
+    inventory,
+    nodes,
+    order_writes,
+    orders,
+    purchase_order_writes,
+    purchase_orders,
+    shipments,
+)
 from schema.caches import DocumentCaches
 from schema.cost import QueryCost
 from schema.inbound_shipments import InboundShipment, InboundShipmentLine
@@ -82,6 +92,73 @@ class Query:
     )
 
 
+@strawberry.type(
+    description="Change the fulfilment graph. Every mutation answers a payload "
+    "with the changed object and `userErrors` (what the caller can fix); failures "
+    "the caller can only retry are top-level errors. A mutation a provider cannot "
+    "perform answers a NOT_SUPPORTED userError without calling it."
+)
+class Mutation:
+    order_create = strawberry.mutation(
+        resolver=order_writes.create_order,
+        description="Create an order: Flexe DTC (single order) or RETAIL (retail "
+        "fulfilment order), Flexport Logistics B2B (outbound) or DTC.",
+    )
+    order_update = strawberry.mutation(
+        resolver=order_writes.update_order,
+        description="Change an order's recipient, shipping, notes or provider "
+        "options (Flexe); patch semantics.",
+    )
+    order_cancel = strawberry.mutation(
+        resolver=order_writes.cancel_order,
+        description="Cancel an order (Flexe: every open line; Flexport Logistics; "
+        "Flxpoint). CONFLICT once it is too late.",
+    )
+    order_line_create = strawberry.mutation(
+        resolver=order_writes.create_order_line,
+        description="Add a line to an open Flexe order.",
+    )
+    order_line_cancel = strawberry.mutation(
+        resolver=order_writes.cancel_order_line,
+        description="Cancel one line of a Flexe order; CONFLICT once it shipped.",
+    )
+    fulfillment_request_acknowledge = strawberry.mutation(
+        resolver=fulfillment_writes.acknowledge_fulfillment_request,
+        description="Accept a Flxpoint fulfilment request as its source, in full "
+        "or per line.",
+    )
+    shipment_create = strawberry.mutation(
+        resolver=fulfillment_writes.create_shipment,
+        description="Report tracking for a Flxpoint fulfilment request.",
+    )
+    purchase_order_create = strawberry.mutation(
+        resolver=purchase_order_writes.create_purchase_order,
+        description="Create a purchase order (Flexport API v3).",
+    )
+    purchase_order_update = strawberry.mutation(
+        resolver=purchase_order_writes.update_purchase_order,
+        description="Change some fields or lines of a purchase order and keep the "
+        "rest; CONFLICT if it changed meanwhile.",
+    )
+    purchase_order_close = strawberry.mutation(
+        resolver=purchase_order_writes.close_purchase_order,
+        description="Close a purchase order: no further bookings.",
+    )
+    purchase_order_cancel = strawberry.mutation(
+        resolver=purchase_order_writes.cancel_purchase_order,
+        description="Cancel a purchase order; CONFLICT once it has a booking.",
+    )
+    inbound_shipment_create = strawberry.mutation(
+        resolver=purchase_order_writes.create_inbound_shipment,
+        description="Tell a Flexe warehouse goods are coming for a PO (an ASN).",
+    )
+    attachment_create = strawberry.mutation(
+        resolver=attachment_writes.create_attachment,
+        description="Attach a document to an order: a file (multipart upload on "
+        "/graphql/upload) or a URL.",
+    )
+
+
 def should_mask_error(error: GraphQLError) -> bool:
     """Hide anything we did not raise on purpose; syntax and validation errors stay."""
     original = error.original_error
@@ -93,6 +170,7 @@ def should_mask_error(error: GraphQLError) -> bool:
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     types=[
         Order,
         OrderLine,

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from gateway.cache.base import CacheKey, EntityCache
 from gateway.cache.entities import (
     ATTACHMENTS,
+    INBOUND_SHIPMENTS,
+    INBOUND_SHIPMENTS_BY_PO_NUMBER,
     INVENTORY,
     ORDER_ENTITIES,
     ORDER_LIST,
@@ -80,6 +82,25 @@ async def invalidate_purchase_order(
             else []
         ),
         invalidate_list(cache, provider, PURCHASE_ORDER_LIST),
+    )
+
+
+async def invalidate_inbound_shipment(
+    cache: EntityCache, provider: str, inbound_id: str, *, number: str | None
+) -> None:
+    """An inbound shipment was announced or changed: it, and the inbound
+    shipments of its PO `number`."""
+    await asyncio.gather(
+        cache.invalidate(INBOUND_SHIPMENTS, [CacheKey(provider, inbound_id)]),
+        *(
+            [
+                cache.invalidate(
+                    INBOUND_SHIPMENTS_BY_PO_NUMBER, [CacheKey(provider, number)]
+                )
+            ]
+            if number
+            else []
+        ),
     )
 
 

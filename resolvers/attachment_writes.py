@@ -45,7 +45,7 @@ async def create_attachment(
     input: Annotated[
         AttachmentCreateInput, strawberry.argument(description="The document.")
     ],
-) -> AttachmentCreatePayload:
+) -> AttachmentCreatePayload | None:
     try:
         owner = decode(input.order_id, "Order", ["input", "orderId"])
         data = plain(input)

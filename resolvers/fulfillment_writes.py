@@ -30,7 +30,7 @@ async def acknowledge_fulfillment_request(
             "line named; every open unit when absent."
         ),
     ] = None,
-) -> FulfillmentRequestAcknowledgePayload:
+) -> FulfillmentRequestAcknowledgePayload | None:
     try:
         ref = decode(id, "Order")
         accepted: list[LineAcknowledgement] = []
@@ -55,7 +55,7 @@ async def create_shipment(
     input: Annotated[
         ShipmentCreateInput, strawberry.argument(description="What shipped.")
     ],
-) -> ShipmentCreatePayload:
+) -> ShipmentCreatePayload | None:
     try:
         ref = decode(input.order_id, "Order", ["input", "orderId"])
         data = {**plain(input), "orderId": ref.id}

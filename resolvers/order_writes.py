@@ -36,7 +36,7 @@ OPTIONS = {"flexe": Provider.FLEXE, "flexportLogistics": Provider.FLEXPORT_LOGIS
 async def create_order(
     info: Info,
     input: Annotated[OrderCreateInput, strawberry.argument(description="The order.")],
-) -> OrderCreatePayload:
+) -> OrderCreatePayload | None:
     try:
         data = plain(input)
         del data["provider"]
@@ -63,7 +63,7 @@ async def update_order(
     input: Annotated[
         OrderUpdateInput, strawberry.argument(description="What to change.")
     ],
-) -> OrderUpdatePayload:
+) -> OrderUpdatePayload | None:
     try:
         ref = decode(id, "Order")
         changes = validate(OrderUpdate, plain(input))
@@ -83,7 +83,7 @@ async def cancel_order(
             description="Why; kept where the provider records a reason."
         ),
     ] = None,
-) -> OrderCancelPayload:
+) -> OrderCancelPayload | None:
     try:
         ref = decode(id, "Order")
         if reason is not None and len(reason) > 500:
@@ -101,7 +101,7 @@ async def create_order_line(
     input: Annotated[
         OrderLineCreateInput, strawberry.argument(description="The new line.")
     ],
-) -> OrderLineCreatePayload:
+) -> OrderLineCreatePayload | None:
     try:
         ref = decode(order_id, "Order", at=["orderId"])
         data = plain(input)
@@ -121,7 +121,7 @@ async def cancel_order_line(
     id: Annotated[
         strawberry.ID, strawberry.argument(description="The order line's ID.")
     ],
-) -> OrderLineCancelPayload:
+) -> OrderLineCancelPayload | None:
     try:
         ref, order_id, line_id = line_of(id, at=["id"])
         line = await info.context.provider(ref).cancel_order_line(order_id, line_id)

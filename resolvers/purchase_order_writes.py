@@ -41,7 +41,7 @@ async def create_purchase_order(
     input: Annotated[
         PurchaseOrderCreateInput, strawberry.argument(description="The new PO.")
     ],
-) -> PurchaseOrderCreatePayload:
+) -> PurchaseOrderCreatePayload | None:
     try:
         data = plain(input)
         key = idempotency_key(data.pop("idempotencyKey", None))
@@ -62,7 +62,7 @@ async def update_purchase_order(
     input: Annotated[
         PurchaseOrderUpdateInput, strawberry.argument(description="What to change.")
     ],
-) -> PurchaseOrderUpdatePayload:
+) -> PurchaseOrderUpdatePayload | None:
     try:
         ref = decode(id, "PurchaseOrder")
         changes = validate(PurchaseOrderUpdate, plain(input))
@@ -75,7 +75,7 @@ async def update_purchase_order(
 
 async def close_purchase_order(
     info: Info, id: PurchaseOrderId
-) -> PurchaseOrderClosePayload:
+) -> PurchaseOrderClosePayload | None:
     try:
         ref = decode(id, "PurchaseOrder")
         po = await info.context.provider(ref).close_purchase_order(ref.id)
@@ -87,7 +87,7 @@ async def close_purchase_order(
 
 async def cancel_purchase_order(
     info: Info, id: PurchaseOrderId
-) -> PurchaseOrderCancelPayload:
+) -> PurchaseOrderCancelPayload | None:
     try:
         ref = decode(id, "PurchaseOrder")
         po = await info.context.provider(ref).cancel_purchase_order(ref.id)
@@ -102,7 +102,7 @@ async def create_inbound_shipment(
     input: Annotated[
         InboundShipmentCreateInput, strawberry.argument(description="The notice.")
     ],
-) -> InboundShipmentCreatePayload:
+) -> InboundShipmentCreatePayload | None:
     try:
         data = plain(input)
         key = idempotency_key(data.pop("idempotencyKey", None))

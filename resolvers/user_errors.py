@@ -57,12 +57,15 @@ EXPECTED = (InputInvalid, InvalidId, NotFound, Conflict, NotSupported, Rejected)
 
 def plain(value: Any) -> Any:
     """A strawberry input as JSON-like data keyed by the GraphQL (camelCase)
-    names, leaving out fields the caller did not give; uploads pass as they are."""
+    names, leaving out fields the caller did not give or gave as null (both
+    mean "no value", which for an update is "no change"); uploads pass as is."""
     if has_object_definition(value):
+        fields = dataclasses.fields(cast(Any, value))
+        given = {f.name: getattr(value, f.name) for f in fields}
         return {
-            to_camel_case(f.name): plain(getattr(value, f.name))
-            for f in dataclasses.fields(cast(Any, value))
-            if not isinstance(getattr(value, f.name), UnsetType)
+            to_camel_case(name): plain(item)
+            for name, item in given.items()
+            if item is not None and not isinstance(item, UnsetType)
         }
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]

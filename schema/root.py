@@ -162,7 +162,8 @@ class Mutation:
 def should_mask_error(error: GraphQLError) -> bool:
     """Hide anything we did not raise on purpose; syntax and validation errors stay."""
     original = error.original_error
-    if original is None or isinstance(original, GatewayError):
+    # A GraphQLError as the cause is graphql-core's own (variable coercion).
+    if original is None or isinstance(original, GatewayError | GraphQLError):
         return False
     log.error("unexpected error in %s", error.path, exc_info=original)
     return True

@@ -102,6 +102,14 @@ class InboundShipmentCreate(Input):
     """An advance shipping notice: goods on their way to a warehouse for a PO."""
 
     purchase_order_number: str = Field(min_length=1, max_length=100)
+    purchase_order_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The provider's own id of the purchase order, where it asks "
+        "for one besides the number (Flexe's purchaseOrderId); the number when "
+        "absent.",
+    )
     asn_number: str | None = Field(default=None, min_length=1, max_length=100)
     customer_uuid: str | None = Field(default=None, min_length=1)
     dropoff_date: date | None = None

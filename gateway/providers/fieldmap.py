@@ -39,7 +39,10 @@ class FieldMap:
         return None
 
     def translate(self, exc: Rejected) -> Rejected:
-        """`exc` with `input_paths` filled from its provider `fields`."""
+        """`exc` with `input_paths` filled from its provider `fields` (left as
+        they are when the adapter already located the error itself)."""
+        if exc.input_paths:
+            return exc
         paths: list[tuple[InputPath | None, str]] = [
             (self.path(name), message or exc.detail)
             for name, message in exc.fields.items()

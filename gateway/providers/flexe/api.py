@@ -1,4 +1,4 @@
-"""Flexe transport: GET with continuation-token paging, id chunking, validation."""
+"""Flexe transport: paged GETs, id chunking, writes, and validation of answers."""
 
 from __future__ import annotations
 
@@ -33,8 +33,31 @@ class FlexeApi:
         self.batch_size = min(batch_size, MAX_IDS_PER_CALL)
         self.page_size = min(page_size, MAX_PAGE_SIZE)
 
-    async def get(self, path: str, params: Query) -> Any:
+    async def get(self, path: str, params: Query | None = None) -> Any:
         return (await self.upstream.request("GET", path, params=params)).data
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        replay_safe: bool,
+        json: Any = None,
+        data: bytes | None = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """A write's JSON answer; `replay_safe` only where a key guards a repeat."""
+        response = await self.upstream.request(
+            method,
+            path,
+            params=params,
+            json=json,
+            data=data,
+            headers=headers,
+            replay_safe=replay_safe,
+        )
+        return response.data
 
     async def batched(
         self, path: str, param: str, values: Sequence[str], model: type[M]

@@ -11,12 +11,16 @@ from gateway.http import Upstream
 from gateway.models import (
     AllocationError,
     Attachment,
+    AttachmentCreate,
     InboundShipment,
+    InboundShipmentCreate,
     InventoryLevel,
     Order,
     OrderCreate,
     OrderKind,
     OrderLine,
+    OrderLineCreate,
+    OrderUpdate,
     Shipment,
 )
 from gateway.providers.base import (
@@ -27,11 +31,20 @@ from gateway.providers.base import (
     ProviderBase,
     ShipmentFilter,
 )
-from gateway.providers.flexe import bodies, by_sku, mapping, wire
+from gateway.providers.flexe import (
+    attachments,
+    by_sku,
+    inbound,
+    inventory,
+    mapping,
+    refs,
+    retail,
+    wire,
+    writes,
+)
 from gateway.providers.flexe.api import (
     MAX_PAGE_SIZE,
     FlexeApi,
-    chunks,
     items,
     order_params,
     pairs,
@@ -62,7 +75,11 @@ class FlexeProvider(ProviderBase):
             Capability.INVENTORY,
             Capability.INBOUND_SHIPMENTS,
             Capability.CREATE_ORDER,
+            Capability.UPDATE_ORDER,
             Capability.CANCEL_ORDER,
+            Capability.ORDER_LINE_WRITES,
+            Capability.CREATE_INBOUND_SHIPMENT,
+            Capability.CREATE_ATTACHMENT,
         }
     )
 
@@ -85,8 +102,12 @@ class FlexeProvider(ProviderBase):
         self._fan_out = asyncio.Semaphore(FAN_OUT)
 
     async def get_orders(self, ids: Sequence[str]) -> Mapping[str, Order]:
-        found = await self._orders_by("ids", ids)
-        return {order.id: order for order in found}
+        outbound, retail_ids = refs.split(ids)
+        found, retail_orders = await asyncio.gather(
+            self._orders_by("ids", outbound),
+            retail.get_many(self.api, retail_ids, self._fan_out),
+        )
+        return {**{order.id: order for order in found}, **retail_orders}
 
     async def get_orders_by_external_id(
         self, external_ids: Sequence[str]
@@ -125,11 +146,16 @@ class FlexeProvider(ProviderBase):
         self, order_ids: Sequence[str]
     ) -> Mapping[str, list[OrderLine]]:
         result: dict[str, list[OrderLine]] = {order_id: [] for order_id in order_ids}
-        pages = await self.api.batched(
-            "/v2/lines", "orderIds", order_ids, wire.LinePage
+        outbound, retail_ids = refs.split(order_ids)
+        # Retail orders carry their items: one F22 each, no line endpoint.
+        pages, retail_orders = await asyncio.gather(
+            self.api.batched("/v2/lines", "orderIds", outbound, wire.LinePage),
+            retail.get_many(self.api, retail_ids, self._fan_out),
         )
         for line, raw in items(pages, "lines"):
             result.setdefault(line.orderId, []).append(mapping.to_line(line, raw))
+        for order_id, order in retail_orders.items():
+            result[order_id] = list(order.lines or ())
         return result
 
     async def get_allocation_errors(
@@ -148,38 +174,23 @@ class FlexeProvider(ProviderBase):
                 for e, raw in items(pages, "allocationErrors")
             ]
 
-        found = await asyncio.gather(*(one(order_id) for order_id in order_ids))
-        return dict(zip(order_ids, found, strict=True))
+        # Retail orders have no allocation-error endpoint.
+        outbound, _ = refs.split(order_ids)
+        found = await asyncio.gather(*(one(order_id) for order_id in outbound))
+        return dict(zip(outbound, found, strict=True))
 
     async def get_attachments(
         self, owners: Sequence[Ref]
     ) -> Mapping[Ref, list[Attachment]]:
-        # Flexe keeps attachments on orders only.
-        orders = {owner.id: owner for owner in owners if owner.kind == "Order"}
-        result: dict[Ref, list[Attachment]] = {owner: [] for owner in orders.values()}
-        pages = await self.api.batched(
-            "/v2/attachments", "orderIds", list(orders), wire.AttachmentPage
-        )
-        for attachment, raw in items(pages, "attachments"):
-            owner = orders.get(attachment.orderId)
-            if owner is not None:
-                result[owner].append(
-                    mapping.to_attachment(attachment, raw, self._file_url(attachment))
-                )
-        return result
-
-    def _file_url(self, attachment: wire.Attachment) -> str | None:
-        if not attachment.fileKey:
-            return None
-        key = quote(attachment.fileKey, safe="")
-        return f"{self.upstream.base_url}/v2/files/{key}/content"
+        return await attachments.for_orders(self.api, owners)
 
     async def get_shipments(
         self, order_ids: Sequence[str]
     ) -> Mapping[str, list[Shipment]]:
         result: dict[str, list[Shipment]] = {order_id: [] for order_id in order_ids}
+        outbound, _ = refs.split(order_ids)
         pages = await self.api.batched(
-            "/v2/shipments", "orderIds", order_ids, wire.ShipmentPage
+            "/v2/shipments", "orderIds", outbound, wire.ShipmentPage
         )
         for shipment, raw in items(pages, "shipments"):
             if shipment.orderId is not None:
@@ -220,73 +231,63 @@ class FlexeProvider(ProviderBase):
     async def get_inventory(
         self, skus: Sequence[str]
     ) -> Mapping[str, list[InventoryLevel]]:
-        result: dict[str, list[InventoryLevel]] = {}
-        for chunk in chunks(skus, self.api.batch_size):
-            query: list[tuple[str, str]] = [("skus[]", sku) for sku in chunk]
-            while True:
-                data = await self.api.get("/v2/inventory", query)
-                parsed = self.api.validate(wire.InventoryPage, data)
-                for item, raw in pairs(parsed, data, "inventory"):
-                    result.setdefault(item.sku, []).append(
-                        mapping.to_inventory(item, raw)
-                    )
-                if not parsed.continuation_token:
-                    break
-                query = [
-                    *[("skus[]", sku) for sku in chunk],
-                    ("continuation_token", parsed.continuation_token),
-                ]
-        return result
+        return await inventory.by_skus(self.api, skus)
 
     async def get_inbound_shipments(
         self, ids: Sequence[str]
     ) -> Mapping[str, InboundShipment]:
-        pages = await self.api.batched(
-            "/v2/inbound-shipments", "ids", ids, wire.InboundShipmentPage
-        )
-        return {
-            inbound.id: mapping.to_inbound_shipment(inbound, raw)
-            for inbound, raw in items(pages, "inboundShipments")
-        }
+        return await inbound.by_ids(self.api, ids)
 
     async def get_inbound_shipments_by_po_number(
         self, numbers: Sequence[str]
     ) -> Mapping[str, list[InboundShipment]]:
-        result: dict[str, list[InboundShipment]] = {}
-        pages = await self.api.batched(
-            "/v2/inbound-shipments", "purchaseOrder", numbers, wire.InboundShipmentPage
-        )
-        for inbound, raw in items(pages, "inboundShipments"):
-            found = mapping.to_inbound_shipment(inbound, raw)
-            if found.purchase_order_number:
-                result.setdefault(found.purchase_order_number, []).append(found)
-        return result
+        return await inbound.by_po_numbers(self.api, numbers)
+
+    async def create_inbound_shipment(
+        self, data: InboundShipmentCreate, *, idempotency_key: str
+    ) -> InboundShipment:
+        return await inbound.create(self.api, data, idempotency_key)
+
+    # Writes --------------------------------------------------------------------
 
     async def create_order(self, data: OrderCreate, *, idempotency_key: str) -> Order:
-        if data.kind is not OrderKind.DTC:
-            raise self.unsupported(f"create {data.kind.value} orders here yet")
-        # Not replayed on failure: Flexe has no idempotency key, and a repeat of
-        # a create that did land answers 409 DUPLICATE_EXTERNAL_ID.
-        response = await self.upstream.request(
-            "POST", "/v2/orders", json=bodies.order_body(data), replay_safe=False
-        )
-        order = self.api.validate(wire.Order, response.data)
-        return mapping.to_order(order, response.data)
+        if data.kind is OrderKind.DTC:
+            return await writes.create_order(self.api, data, idempotency_key)
+        if data.kind is OrderKind.RETAIL:
+            return await retail.create(self.api, data, idempotency_key)
+        raise self.unsupported(f"create {data.kind.value} orders")
+
+    async def update_order(self, id: str, data: OrderUpdate) -> Order:
+        if (shipment_id := refs.retail_shipment_id(id)) is not None:
+            return await retail.update(self.api, shipment_id, data)
+        return await writes.update_order(self.api, id, data)
 
     async def cancel_order(self, id: str, *, reason: str | None = None) -> Order:
-        # Flexe cancels orders line by line; the order is cancelled with its
-        # last open line. Each line cancel is idempotent, so retrying is safe.
-        order_path = f"/v2/orders/{quote(id, safe='')}"
-        lines = (await self.get_lines([id])).get(id, [])
-        for line in lines:
-            if line.cancelled_at is None:
-                await self.upstream.request(
-                    "POST",
-                    f"{order_path}/lines/{quote(line.id, safe='')}/cancel",
-                    replay_safe=True,
-                )
-        data = (await self.upstream.request("GET", order_path)).data
-        return mapping.to_order(self.api.validate(wire.Order, data), data)
+        # Flexe records no reason for either kind of order.
+        if (shipment_id := refs.retail_shipment_id(id)) is not None:
+            return await retail.cancel(self.api, shipment_id)
+        return await writes.cancel_order(self.api, id)
+
+    async def create_order_line(
+        self, order_id: str, data: OrderLineCreate, *, idempotency_key: str
+    ) -> OrderLine:
+        if refs.retail_shipment_id(order_id) is not None:
+            raise self.unsupported("add lines to retail fulfillment orders")
+        return await writes.create_line(self.api, order_id, data, idempotency_key)
+
+    async def cancel_order_line(self, order_id: str, line_id: str) -> OrderLine:
+        if refs.retail_shipment_id(order_id) is not None:
+            raise self.unsupported("cancel lines of retail fulfillment orders")
+        return await writes.cancel_line(self.api, order_id, line_id)
+
+    async def create_attachment(
+        self, order_id: str, data: AttachmentCreate, *, idempotency_key: str
+    ) -> Attachment:
+        if data.shipment_id is not None:
+            raise self.unsupported("attach documents to shipments, only to orders")
+        if refs.retail_shipment_id(order_id) is not None:
+            raise self.unsupported("attach documents to retail fulfillment orders")
+        return await attachments.create(self.api, order_id, data, idempotency_key)
 
     async def ping(self) -> None:
         await self.api.get("/v2/orders", {"pageSize": "1"})

@@ -99,7 +99,7 @@ def to_order(order: wire.Order, raw: dict[str, Any]) -> Order:
         recipient=Address(
             name=recipient.name if recipient else None,
             line1=address.line1 if address else None,
-            line2=_join(address.line2, address.line3) if address else None,
+            line2=join_parts(address.line2, address.line3) if address else None,
             city=address.city if address else None,
             region=address.region if address else None,
             postal_code=address.postcode if address else None,
@@ -253,6 +253,7 @@ def parse_error(data: Any) -> ParsedError:
     )
 
 
-def _join(*parts: str | None) -> str | None:
+def join_parts(*parts: str | None) -> str | None:
+    """The non-empty parts, comma-separated; None when there are none."""
     joined = ", ".join(p for p in parts if p)
     return joined or None

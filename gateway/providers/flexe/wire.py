@@ -91,8 +91,18 @@ class Attachment(Wire):
     displayName: str | None = None
     fileKey: str | None = None
     externalUrl: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
     createdAt: datetime | None = None
     cancelledAt: datetime | None = None
+
+
+class File(Wire):
+    """What F14 answers for a stored file."""
+
+    key: str
+    name: str | None = None
+    size: int | None = None
+    contentType: str | None = None
 
 
 class Page(Wire):
@@ -196,3 +206,58 @@ class InboundShipment(Wire):
 
 class InboundShipmentPage(Page):
     inboundShipments: list[InboundShipment]
+
+
+class RetailQuantity(Wire):
+    value: int
+    unit: str | None = None
+
+
+class RetailItem(Wire):
+    sku: str
+    quantity: RetailQuantity
+
+
+class ShipTo(Wire):
+    name: str | None = None
+    addressLine1: str | None = None
+    addressLine2: str | None = None
+    addressLine3: str | None = None
+    locality: str | None = None
+    region: str | None = None
+    postcode: str | None = None
+    country: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class ShipWindow(Wire):
+    # Dates or instants, as the caller sent them.
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+class RetailSummary(Wire):
+    """What F20 answers: enough to read the order again (F22)."""
+
+    id: str | None = None
+    shipmentId: str
+    state: str
+    correlationId: str | None = None
+
+
+class RetailOrder(Wire):
+    """F21 and F22: a retail fulfillment order, keyed by `shipmentId`."""
+
+    id: str | None = None
+    shipmentId: str
+    type: str | None = None
+    state: str
+    correlationId: str | None = None
+    customerUUID: str | None = None
+    items: list[RetailItem] = Field(default_factory=list)
+    shipTo: ShipTo | None = None
+    shipWindow: ShipWindow | None = None
+    carrierServiceType: str | None = None
+    createdAt: datetime | None = None
+    updatedAt: datetime | None = None

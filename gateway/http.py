@@ -108,17 +108,21 @@ class Upstream:
         headers: Mapping[str, str] | None = None,
         replay_safe: bool | None = None,
         expect_json: bool = True,
+        absolute: bool = False,
     ) -> Response:
         """Send a request, retrying when it is safe to; raise ProviderError otherwise.
 
         `replay_safe` defaults to True for GET/HEAD; pass True for a write that an
         idempotency key or natural key protects from being applied twice.
+        `absolute` sends `path` as the complete URL the provider handed out (a
+        pre-signed upload target) and without the auth headers: it carries its
+        own credential, and our token must not travel to another host.
         """
         safe = method in ("GET", "HEAD") if replay_safe is None else replay_safe
-        all_headers = {**self.auth_headers, **(headers or {})}
+        all_headers = {**({} if absolute else self.auth_headers), **(headers or {})}
         if rid := request_id.get():
             all_headers["X-Request-Id"] = rid
-        url = self.base_url + path
+        url = path if absolute else self.base_url + path
         attempt = 0
         while True:
             attempt += 1

@@ -43,8 +43,9 @@ async def acknowledge_fulfillment_request(
             accepted.append(validate(LineAcknowledgement, data, ["lines", str(index)]))
         order = await info.context.provider(ref).acknowledge_order(ref.id, accepted)
     except EXPECTED as exc:
+        # `lines` is an argument of its own, not part of an `input`.
         return FulfillmentRequestAcknowledgePayload(
-            user_errors=to_user_errors(exc, ["id"])
+            user_errors=to_user_errors(exc, ["id"], root=())
         )
     await order_written(info, ref.provider, order)
     return FulfillmentRequestAcknowledgePayload(order=Order.from_model(order))

@@ -89,16 +89,19 @@ def invalid(path: Path, message: str) -> InputInvalid:
     )
 
 
-def to_user_errors(exc: Exception, at: Path | None = None) -> list[UserError]:
+def to_user_errors(
+    exc: Exception, at: Path | None = None, root: Path = ("input",)
+) -> list[UserError]:
     """The userErrors of one of the EXPECTED failures; `at` locates the object
-    a NotFound, Conflict or invalid ID is about (`["id"]`)."""
+    a NotFound, Conflict or invalid ID is about (`["id"]`), `root` the argument
+    a provider's rejected input paths start from."""
     field = list(at) if at is not None else None
     if isinstance(exc, InputInvalid):
         return exc.errors
     if isinstance(exc, Rejected):
         return [
             UserError(
-                field=["input", *path] if path is not None else None,
+                field=[*root, *path] if path is not None else None,
                 code=UserErrorCode.INVALID,
                 message=f"{exc.provider.upper()}: {message}",
             )

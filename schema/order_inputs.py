@@ -69,14 +69,14 @@ class LabelInput:
 
 @strawberry.input(description="A Flexe retail fulfilment order (kind RETAIL).")
 class FlexeRetailInput:
+    customer_uuid: str = strawberry.field(
+        description="Flexe customer the order is for."
+    )
     ship_window_start: datetime = strawberry.field(
         description="Earliest the retailer accepts the shipment."
     )
     ship_window_end: datetime = strawberry.field(
         description="Latest the retailer accepts the shipment."
-    )
-    customer_uuid: str | None = strawberry.field(
-        default=None, description="Flexe customer the order is for."
     )
     purchase_order: str | None = strawberry.field(
         default=None, description="The retailer's purchase-order number."

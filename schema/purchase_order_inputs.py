@@ -111,15 +111,16 @@ class InboundShipmentCreateInput:
     purchase_order_number: str = strawberry.field(
         description="The PO number the goods deliver against."
     )
+    customer_uuid: str = strawberry.field(
+        description="Flexe customer the goods belong to."
+    )
+    dropoff_date: date = strawberry.field(
+        description="Expected arrival at the warehouse."
+    )
     asn_number: str | None = strawberry.field(
         default=None, description="The shipper's ASN number."
     )
-    customer_uuid: str | None = strawberry.field(
-        default=None, description="Flexe customer the goods belong to."
-    )
-    dropoff_date: date | None = strawberry.field(
-        default=None, description="Expected arrival at the warehouse."
-    )
+
     container_number: str | None = strawberry.field(
         default=None, description="Container number."
     )

@@ -132,3 +132,40 @@ async def test_cancel_a_request_then_read_it_cancelled(every: GQL) -> None:
     )
     [error] = shipped["userErrors"]
     assert error["code"] == "CONFLICT"
+
+
+async def test_acknowledge_per_line_accepts_part_and_cancels_the_rest(
+    every: GQL, control: SandboxControl
+) -> None:
+    fr = await processing(every)
+    line = next(line for line in fr["lines"] if line["quantity"] >= 2)
+    await control.clear()
+    payload = await ok(
+        every,
+        ACKNOWLEDGE,
+        id=fr["id"],
+        lines=[{"lineId": line["id"], "acknowledgedQuantity": line["quantity"] - 1}],
+    )
+    after = {row["id"]: row for row in payload["order"]["lines"]}[line["id"]]
+    assert after["allocatedQuantity"] == line["quantity"] - 1
+    assert after["cancelledQuantity"] == 1
+    fr_id = ids.decode(fr["id"]).id
+    assert await writes(control, "flxpoint") == [
+        ("POST", f"/fulfillment-requests/{fr_id}/adjust")
+    ]
+
+
+async def test_acknowledge_a_line_the_request_lacks_names_that_line(
+    every: GQL,
+) -> None:
+    fr = await processing(every)
+    ghost = ids.encode(ids.Ref("flxpoint", "OrderLine", f"{ids.decode(fr['id']).id}/9"))
+    payload = await mutate(
+        every,
+        ACKNOWLEDGE,
+        id=fr["id"],
+        lines=[{"lineId": ghost, "acknowledgedQuantity": 1}],
+    )
+    [error] = payload["userErrors"]
+    assert (error["field"], error["code"]) == (["lines", "0", "lineId"], "INVALID")
+    assert error["message"].startswith("FLXPOINT: ")

@@ -573,6 +573,7 @@ def test_capabilities_are_declared() -> None:
     assert FlexportV3Provider.capabilities == {
         Capability.PURCHASE_ORDERS,
         Capability.CREATE_PURCHASE_ORDER,
+        Capability.UPDATE_PURCHASE_ORDER,
         Capability.CANCEL_PURCHASE_ORDER,
         Capability.CLOSE_PURCHASE_ORDER,
         Capability.ATTACHMENTS,

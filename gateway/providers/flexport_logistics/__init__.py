@@ -14,12 +14,17 @@ The dialect, in short:
 - Products and inventory page by `limit`/`offset`; per-warehouse stock is one
   POST per 100 logistics SKUs; merchant SKU ↔ logisticsSku comes from the cached
   product list (`catalog.py`).
-- Errors are problem+json; code 407001 (cancel too late) is a Conflict.
+- Errors are problem+json; code 407001 (cancel too late) is a Conflict. A 422
+  names each field at the start of its `detail`; `fields.py` maps those paths
+  back to the caller's input.
+- Documents attach to B2B shipments only: L4 hands out a pre-signed upload URL
+  on another host, which takes the PDF by PUT (`attachments.py`).
 - Writes carry `idempotency-key`, which LAPI honours, so they are retried safely.
 - Token bucket of 10 requests/s, burst 20.
 
-Modules: `client.py`, `orders.py`, `listing.py`, `stock.py`, `api.py`,
-`wire.py`, `mapping*.py`, `status.py`, `problems.py`, `bodies.py`.
+Modules: `client.py`, `orders.py`, `listing.py`, `stock.py`, `attachments.py`,
+`api.py`, `wire.py`, `mapping*.py`, `status.py`, `problems.py`, `bodies.py`,
+`fields.py`.
 """
 
 from gateway.providers.flexport_logistics.client import FlexportLogisticsProvider

@@ -67,6 +67,19 @@ class LapiApi:
         )
         return response.data
 
+    async def put_upload(self, url: str, content: bytes, content_type: str) -> None:
+        """PUT a document to a pre-signed L4 `uploadUrl`: an absolute URL with its
+        own credential. Replay-safe: a second PUT replaces the first."""
+        await self.upstream.request(
+            "PUT",
+            url,
+            data=content,
+            headers={"Content-Type": content_type},
+            replay_safe=True,
+            expect_json=False,
+            absolute=True,
+        )
+
     async def offset_pages(
         self,
         path: str,

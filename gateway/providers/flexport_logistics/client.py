@@ -5,6 +5,8 @@ LAPI has no batch read for orders, so `get_orders` fans out single GETs
 (orders.py); lines and shipments arrive inside the order, so `get_lines` and
 `get_shipments` reuse it. LAPI cannot list orders either: `list_orders` pages
 the order index (index.py), which `sync.py` fills from the events feed.
+Documents are uploaded to B2B shipments (attachments.py). LAPI has no endpoint
+that changes an order, so `update_order` stays NotSupported.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from gateway.errors import NotFound
 from gateway.http import Upstream
 from gateway.models import (
     Attachment,
+    AttachmentCreate,
     InboundShipment,
     InventoryLevel,
     Order,
@@ -32,7 +35,9 @@ from gateway.providers.base import (
     PageRequest,
     ProviderBase,
 )
+from gateway.providers.fieldmap import translated
 from gateway.providers.flexport_logistics import (
+    attachments,
     bodies,
     listing,
     mapping,
@@ -42,6 +47,7 @@ from gateway.providers.flexport_logistics import (
 )
 from gateway.providers.flexport_logistics.api import LapiApi
 from gateway.providers.flexport_logistics.catalog import CatalogCache
+from gateway.providers.flexport_logistics.fields import FIELDS
 from gateway.providers.flexport_logistics.index import IndexEntry, OrderIndex
 from gateway.providers.flexport_logistics.index_memory import MemoryOrderIndex
 from gateway.providers.flexport_logistics.orders import (
@@ -73,6 +79,7 @@ class FlexportLogisticsProvider(ProviderBase):
             Capability.ATTACHMENTS,
             Capability.CREATE_ORDER,
             Capability.CANCEL_ORDER,
+            Capability.CREATE_ATTACHMENT,
         }
     )
 
@@ -171,9 +178,10 @@ class FlexportLogisticsProvider(ProviderBase):
             body = bodies.dtc_body(data, await self.catalog.get())
         else:
             raise self.unsupported(f"create {data.kind.value} orders")
-        raw = await self.api.post(
-            PATHS[data.kind], body, idempotency_key=idempotency_key
-        )
+        with translated(FIELDS):
+            raw = await self.api.post(
+                PATHS[data.kind], body, idempotency_key=idempotency_key
+            )
         (order,) = await self.orders.to_orders([(ref_of(data.kind, raw), raw)])
         # Into the index at once, so the next list shows it.
         entry = await self.orders.created_entry(order)
@@ -190,9 +198,10 @@ class FlexportLogisticsProvider(ProviderBase):
         if ref is None:
             raise NotFound(self.slug, f"no order {id}")
         path = f"{PATHS[ref.kind]}/{ref.number}"
-        raw = await self.api.post(
-            f"{path}/cancel", None, idempotency_key=str(uuid.uuid4())
-        )
+        with translated(FIELDS):
+            raw = await self.api.post(
+                f"{path}/cancel", None, idempotency_key=str(uuid.uuid4())
+            )
         if not isinstance(raw, dict):
             # LAPI documents a bare 200; the sandbox answers with the order.
             raw = (await self.api.get(path)).data
@@ -201,6 +210,21 @@ class FlexportLogisticsProvider(ProviderBase):
             [IndexEntry(order.id, order.kind, status=order.raw_status)]
         )
         return with_created(order, (await self.index.get([order.id])).get(order.id))
+
+    async def create_attachment(
+        self, order_id: str, data: AttachmentCreate, *, idempotency_key: str
+    ) -> Attachment:
+        """A PDF for one shipment of a B2B outbound (attachments.py): `shipment_id`
+        names it, or the order's only shipment is meant. DTC orders have no
+        document upload in LAPI: NotSupported, without a call."""
+        ref = refs.parse(order_id)
+        if ref is None:
+            raise NotFound(self.slug, f"no order {order_id}")
+        if ref.kind is not OrderKind.B2B:
+            raise self.unsupported("attach documents to DTC orders")
+        return await attachments.attach(
+            self.api, self.orders, ref, data, idempotency_key
+        )
 
     # Inventory, inbound shipments, health -------------------------------------
 

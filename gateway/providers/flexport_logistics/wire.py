@@ -106,6 +106,14 @@ class ShipmentAttachment(Wire):
     url: str | None = None
 
 
+class UploadUrl(Wire):
+    """L4's answer: where to PUT the PDF, valid until `expirationTime` (1 h, S1)."""
+
+    uploadUrl: str
+    attachmentType: str | None = None
+    expirationTime: datetime | None = None
+
+
 class OutboundShipment(Wire):
     status: str | None = None
     shipmentId: str

@@ -9,15 +9,19 @@ The dialect, in short:
   by number one `f.name` query each. Cancelled POs are archived and only appear
   with `f.archived_at.exists=true`.
 - Create and amend are one upsert (`POST /purchase_orders`) keyed by name +
-  buyer + seller, and amendment is a full replace: cancel and close read the
-  PO and write all of it back with the new status (`bodies.py`).
+  buyer + seller, and amendment is a full replace: cancel, close and update
+  read the PO and write all of it back with only their change (`bodies.py`,
+  `merge.py`). No conditional write exists, so updates re-read `updated_at`
+  before writing and refuse a PO changed meanwhile (`writes.py`).
 - Errors are `/api/error` (`status`, `code`, `message`); every 422 has the same
   code, so `messages.py` reads illegal transitions out of the message.
 - 5 requests/s, burst 10.
 
 Modules: `client.py`, `api.py` (envelope, paging, fan-out), `listing.py`,
-`attachments.py` (PO → bookings → shipments → documents), `wire.py`,
-`mapping.py`, `messages.py`, `bodies.py`.
+`attachments.py` (PO → bookings → shipments → documents), `writes.py` (V3
+writes, update guards), `merge.py` (patch over replace), `wire.py`,
+`mapping.py`, `messages.py`, `bodies.py`, `fields.py` (field errors → input
+paths).
 """
 
 from gateway.providers.flexport_v3.client import FlexportV3Provider

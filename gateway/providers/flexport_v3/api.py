@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 from pydantic import BaseModel
 from yarl import URL
@@ -28,6 +29,9 @@ MAX_PAGES = 1000
 """A guard against a `next` link that never ends."""
 
 Query = list[tuple[str, str]]
+
+EXPAND = [("expand", "line_items")]
+"""V1/V2 with the PO's lines embedded."""
 
 
 class FlexportV3Api:
@@ -95,6 +99,14 @@ class FlexportV3Api:
                     self.slug, "the provider's `next` link does not move on"
                 )
 
+    async def line_items(self, po_id: str) -> list[tuple[wire.LineItem, Any]]:
+        """Every line of one PO through V4 (all pages)."""
+        return await self.walk(
+            "/purchase_order_line_items",
+            wire.LineItem,
+            [("f.purchase_order.id", po_id)],
+        )
+
     async def fan_out(
         self, keys: Iterable[K], call: Callable[[K], Awaitable[V]]
     ) -> list[tuple[K, V]]:
@@ -124,6 +136,11 @@ def next_query(link: str) -> Query:
     only its query means a proxy or a sandbox prefix cannot send us elsewhere.
     """
     return [(key, value) for key, value in URL(link).query.items()]
+
+
+def po_path(po_id: str) -> str:
+    """V2's path for one purchase order."""
+    return f"/purchase_orders/{quote(po_id, safe='')}"
 
 
 def unique_ids(ids: Sequence[str]) -> list[str]:

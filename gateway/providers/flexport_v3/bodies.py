@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from gateway.models import PurchaseOrderCreate
+from gateway.models import PurchaseOrderCreate, PurchaseOrderLineCreate
 
 Json = dict[str, Any]
 
@@ -38,18 +38,7 @@ def create_body(data: PurchaseOrderCreate) -> Json:
             {"role": "buyer", "external_ref": data.buyer_ref},
             {"role": "seller", "external_ref": data.supplier_ref},
         ],
-        "line_items": [
-            _present(
-                {
-                    "item_key": line.item_key,
-                    "units": line.quantity,
-                    "unit_of_measure": line.unit_of_measure,
-                    "product": _present({"sku": line.sku, "name": line.product_name}),
-                    "unit_cost": _money(line.unit_cost, line.currency_code),
-                }
-            )
-            for line in data.lines
-        ],
+        "line_items": [line_body(line) for line in data.lines],
     }
     if data.cargo_ready_date is not None:
         body["cargo_ready_date"] = data.cargo_ready_date.isoformat()
@@ -59,6 +48,19 @@ def create_body(data: PurchaseOrderCreate) -> Json:
     if currency is not None:
         body["currency_code"] = currency
     return body
+
+
+def line_body(line: PurchaseOrderLineCreate) -> Json:
+    """One V3 `line_items[]` entry as the caller describes the line."""
+    return _present(
+        {
+            "item_key": line.item_key,
+            "units": line.quantity,
+            "unit_of_measure": line.unit_of_measure,
+            "product": _present({"sku": line.sku, "name": line.product_name}),
+            "unit_cost": _money(line.unit_cost, line.currency_code),
+        }
+    )
 
 
 def replace_body(po: Json, lines: list[Json], status: str) -> Json:

@@ -13,16 +13,21 @@ semaphore, inside the Upstream token bucket). Request counts, per method:
   (`PurchaseOrder.lines`), so the gateway needs this only for a bare id.
 * `create_purchase_order`: 1 V3. `cancel_`/`close_purchase_order`: 1 V2 + 1 V3
   (the V2 alone when the PO already has that status).
+* `update_purchase_order`: 1 V2 (with its lines) + 1 V2 (`updated_at`, right
+  before the write) + 1 V3; V4 calls too when V2 embeds only part of the
+  lines. The first V2 alone when `expected_updated_at` does not match, or
+  when the change leaves the PO as it is; both V2s when someone else changed
+  it in between (writes.py).
 * `get_attachments`: see `attachments.py`.
+
+Writes live in `writes.py`, their field maps in `fields.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING
 
-from gateway.errors import Conflict, Rejected
 from gateway.http import Upstream
 from gateway.models import PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus
 from gateway.providers.base import (
@@ -32,20 +37,29 @@ from gateway.providers.base import (
     ProviderBase,
     PurchaseOrderFilter,
 )
-from gateway.providers.flexport_v3 import bodies, listing, mapping, wire
-from gateway.providers.flexport_v3.api import MAX_PER, FlexportV3Api, unique_ids
+from gateway.providers.flexport_v3 import listing, mapping, wire
+from gateway.providers.flexport_v3.api import (
+    EXPAND,
+    MAX_PER,
+    FlexportV3Api,
+    po_path,
+    unique_ids,
+)
 from gateway.providers.flexport_v3.attachments import documents_by_po
-from gateway.providers.flexport_v3.messages import is_illegal_transition
+from gateway.providers.flexport_v3.writes import PurchaseOrderWriter
 
 if TYPE_CHECKING:
     import aiohttp
 
     from gateway.ids import Ref
-    from gateway.models import Attachment, PurchaseOrderCreate
+    from gateway.models import (
+        Attachment,
+        PurchaseOrderCreate,
+        PurchaseOrderUpdate,
+    )
     from gateway.settings import ProviderSettings, RetrySettings
 
 API_VERSION = "3"
-EXPAND = [("expand", "line_items")]
 
 
 class FlexportV3Provider(ProviderBase):
@@ -56,6 +70,7 @@ class FlexportV3Provider(ProviderBase):
         {
             Capability.PURCHASE_ORDERS,
             Capability.CREATE_PURCHASE_ORDER,
+            Capability.UPDATE_PURCHASE_ORDER,
             Capability.CANCEL_PURCHASE_ORDER,
             Capability.CLOSE_PURCHASE_ORDER,
             Capability.ATTACHMENTS,
@@ -82,6 +97,7 @@ class FlexportV3Provider(ProviderBase):
             parse_error=mapping.parse_error,
         )
         self.api = FlexportV3Api(self.upstream)
+        self.writer = PurchaseOrderWriter(self.upstream, self.api)
 
     # Reads ---------------------------------------------------------------------
 
@@ -92,7 +108,7 @@ class FlexportV3Provider(ProviderBase):
         return {po_id: po for po_id, po in found if po is not None}
 
     async def _read(self, po_id: str) -> PurchaseOrder | None:
-        pair = await self.api.maybe(_po_path(po_id), wire.PurchaseOrder, EXPAND)
+        pair = await self.api.maybe(po_path(po_id), wire.PurchaseOrder, EXPAND)
         return None if pair is None else mapping.to_purchase_order(*pair)
 
     async def get_purchase_orders_by_number(
@@ -184,16 +200,9 @@ class FlexportV3Provider(ProviderBase):
         return {po_id: lines for po_id, lines in found if lines}
 
     async def _lines(self, po_id: str) -> list[PurchaseOrderLine]:
-        items = await self._raw_lines(po_id)
+        items = await self.api.line_items(po_id)
         lines = [mapping.to_line(line, raw, po_id) for line, raw in items]
         return sorted(lines, key=lambda line: line.line_number or 0)
-
-    async def _raw_lines(self, po_id: str) -> list[tuple[wire.LineItem, Any]]:
-        return await self.api.walk(
-            "/purchase_order_line_items",
-            wire.LineItem,
-            [("f.purchase_order.id", po_id)],
-        )
 
     async def get_attachments(
         self, owners: Sequence[Ref]
@@ -215,61 +224,18 @@ class FlexportV3Provider(ProviderBase):
     ) -> PurchaseOrder:
         # No idempotency key in v3; V3 is an upsert on name + buyer + seller,
         # so a replay of the same body amends the PO it created: replay-safe.
-        return await self._upsert(bodies.create_body(data))
+        return await self.writer.create(data)
+
+    async def update_purchase_order(
+        self, id: str, data: PurchaseOrderUpdate
+    ) -> PurchaseOrder:
+        return await self.writer.update(id, data)
 
     async def cancel_purchase_order(self, id: str) -> PurchaseOrder:
-        return await self._set_status(id, PurchaseOrderStatus.CANCELLED)
+        return await self.writer.set_status(id, PurchaseOrderStatus.CANCELLED)
 
     async def close_purchase_order(self, id: str) -> PurchaseOrder:
-        return await self._set_status(id, PurchaseOrderStatus.CLOSED)
-
-    async def _set_status(
-        self, po_id: str, status: PurchaseOrderStatus
-    ) -> PurchaseOrder:
-        """Read the PO and write it back through V3 with only its status changed.
-
-        V3 is a full replace, so the body is the whole PO as read. A PO that
-        already has the status is returned without a write (a repeat is a no-op).
-        """
-        po, raw = await self.api.one(_po_path(po_id), wire.PurchaseOrder, EXPAND)
-        if mapping.to_status(po.status) is status:
-            return mapping.to_purchase_order(po, raw)
-        if mapping.embedded_lines(po) is not None:
-            raw_lines = list(raw["line_items"]["data"])
-        else:
-            raw_lines = [line_raw for _, line_raw in await self._raw_lines(po.id)]
-        body = bodies.replace_body(raw, raw_lines, mapping.RAW_STATUSES[status])
-        return await self._upsert(body)
-
-    async def _upsert(self, body: dict[str, Any]) -> PurchaseOrder:
-        """POST V3; a 422 whose message is an illegal transition is a Conflict.
-
-        v3 gives every 422 the code `unprocessable_entity`, so the message
-        decides (messages.ILLEGAL_TRANSITION); a 409 (concurrent amend) is a
-        Conflict by status alone.
-        """
-        try:
-            response = await self.upstream.request(
-                "POST", "/purchase_orders", json=body, replay_safe=True
-            )
-        except Rejected as exc:
-            if not is_illegal_transition(exc.detail):
-                raise
-            raise Conflict(
-                self.slug,
-                exc.detail,
-                status=exc.status,
-                provider_code=exc.provider_code,
-                body=exc.body,
-            ) from None
-        raw = self.api.unwrap(response.data)
-        return mapping.to_purchase_order(
-            self.api.validate(wire.PurchaseOrder, raw), raw
-        )
+        return await self.writer.set_status(id, PurchaseOrderStatus.CLOSED)
 
     async def ping(self) -> None:
         await self.api.data("/purchase_orders", [("per", "1")])
-
-
-def _po_path(po_id: str) -> str:
-    return f"/purchase_orders/{quote(po_id, safe='')}"

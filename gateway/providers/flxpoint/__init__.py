@@ -11,12 +11,16 @@ The dialect, in short:
 - Batch filters: `frNumbers` (50), inventory `skus`; everything else by id is
   one GET each, eight at a time.
 - Errors are `{"error": "<message>"}`, 400 even for illegal transitions, so
-  `mapping.parse_error` derives a code from the message (Conflict codes).
+  `mapping.parse_error` derives a code from the message (Conflict codes), and
+  the field the message names; `fields.py` maps it back to the caller's input.
+- Acknowledging is X3 (everything) or X4 `adjust` (quantities per item,
+  `acknowledge.py`).
 - No webhooks: `polling.py` reads what changed since a time.
 - A token bucket of 40 requests refilled at 2/s.
 
 Modules: `client.py`, `api.py`, `tail.py`, `query.py`, `shipments.py`,
-`polling.py`, `wire.py`, `mapping.py`, `status.py`, `bodies.py`.
+`acknowledge.py`, `polling.py`, `wire.py`, `mapping.py`, `status.py`,
+`bodies.py`, `fields.py`.
 """
 
 from gateway.providers.flxpoint.client import FlxpointProvider

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote
 
 from pydantic import BaseModel
 
@@ -154,6 +155,11 @@ class Pages(Generic[M]):
             *await self.get(MAX_PAGE_SIZE, first),
             *await self.get(MAX_PAGE_SIZE, last),
         ]
+
+
+def fr_path(fr_id: str) -> str:
+    """X2's path for one fulfilment request (X3-X6 hang off it)."""
+    return f"{FR_PATH}/{quote(fr_id, safe='')}"
 
 
 def chunks(values: Sequence[str], size: int) -> list[list[str]]:

@@ -24,7 +24,8 @@ from gateway.providers.base import (
     ProviderBase,
     ShipmentFilter,
 )
-from gateway.providers.flxpoint import mapping, polling, shipments, wire
+from gateway.providers.fieldmap import translated
+from gateway.providers.flxpoint import acknowledge, mapping, polling, shipments, wire
 from gateway.providers.flxpoint.api import (
     FR_PATH,
     SHIPMENTS_PATH,
@@ -32,9 +33,11 @@ from gateway.providers.flxpoint.api import (
     VARIANTS_PATH,
     FlxpointApi,
     chunks,
+    fr_path,
     repeated,
     slice_page,
 )
+from gateway.providers.flxpoint.fields import FIELDS
 from gateway.providers.flxpoint.query import order_query
 from gateway.providers.flxpoint.tail import Position, Tail
 
@@ -61,6 +64,7 @@ class FlxpointProvider(ProviderBase):
             Capability.LIST_SHIPMENTS,
             Capability.INVENTORY,
             Capability.CANCEL_ORDER,
+            Capability.ACKNOWLEDGE_ORDER,
             Capability.CREATE_SHIPMENT,
         }
     )
@@ -94,7 +98,7 @@ class FlxpointProvider(ProviderBase):
     async def get_orders(self, ids: Sequence[str]) -> Mapping[str, Order]:
         # X1 has no id filter: one X2 per FR.
         async def one(fr_id: str) -> Order:
-            fr, raw = await self.api.one(_fr_path(fr_id), wire.FulfillmentRequest)
+            fr, raw = await self.api.one(fr_path(fr_id), wire.FulfillmentRequest)
             return mapping.to_order(fr, raw)
 
         return await self.api.fan_out(ids, one)
@@ -156,21 +160,29 @@ class FlxpointProvider(ProviderBase):
     async def acknowledge_order(
         self, id: str, lines: Sequence[LineAcknowledgement] = ()
     ) -> Order:
-        """X3: Processing -> Acknowledged; "already acknowledged" -> Conflict.
+        """Processing -> Acknowledged; "already acknowledged" -> Conflict.
 
-        Retried like a read: a replay cannot acknowledge twice, though one whose
-        first attempt landed reports the Conflict.
+        Without lines, X3 accepts every open unit. With them, X4 accepts the
+        quantities given per FR item and cancels the rest of those items
+        (acknowledge.py); an item id not on the FR is Rejected at its
+        `lines.N.lineId`. Both are retried like reads: a replay cannot
+        acknowledge twice, though one whose first attempt landed reports the
+        Conflict.
         """
-        return await self._transition(id, "acknowledge")
+        if not lines:
+            return await self._transition(id, "acknowledge")
+        return await acknowledge.adjust(self.upstream, self.api, id, lines)
 
     async def mark_processed(self, id: str) -> Order:
         """X5: Processing -> Processed (a repeat is a 200); otherwise Conflict."""
         return await self._transition(id, "processed")
 
     async def _transition(self, id: str, action: str) -> Order:
-        response = await self.upstream.request(
-            "PATCH", f"{_fr_path(id)}/{action}", replay_safe=True
-        )
+        # X3, X5 and X6 take no body: a 400 names nothing the caller sent.
+        with translated(FIELDS):
+            response = await self.upstream.request(
+                "PATCH", f"{fr_path(id)}/{action}", replay_safe=True
+            )
         fr = self.api.validate(wire.FulfillmentRequest, response.data)
         return mapping.to_order(fr, response.data)
 
@@ -241,7 +253,3 @@ class FlxpointProvider(ProviderBase):
 
     async def ping(self) -> None:
         await self.api.page(FR_PATH, [], wire.FulfillmentRequest, 1, 1)
-
-
-def _fr_path(fr_id: str) -> str:
-    return f"{FR_PATH}/{quote(fr_id, safe='')}"

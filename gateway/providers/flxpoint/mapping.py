@@ -177,11 +177,59 @@ CONFLICT_CODES = frozenset(
 )
 
 
+FIELD_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^Item (?P<id>\d+) is not on fulfillment request"),
+        "items[id={id}].id",
+    ),
+    (
+        re.compile(
+            r"^acknowledgedQuantity plus cancelledQuantity .* of item (?P<id>\d+)$"
+        ),
+        "items[id={id}].acknowledgedQuantity",
+    ),
+    (
+        re.compile(r"^cancelledQuantity \d+ of item (?P<id>\d+) exceeds"),
+        "items[id={id}].cancelledQuantity",
+    ),
+    (
+        re.compile(r"^No item with sku (?P<sku>\S+) on fulfillment request"),
+        "shipment.shipmentItems[sku={sku}].sku",
+    ),
+    (
+        re.compile(r"^Cannot ship \d+ units of (?P<sku>\S+): "),
+        "shipment.shipmentItems[sku={sku}].quantity",
+    ),
+    (re.compile(r"^Unknown field (?P<path>\S+)$"), "{path}"),
+    (
+        re.compile(
+            r"^(?P<path>[a-z]\w*(?:\[\d+\])?(?:\.\w+(?:\[\d+\])?)*) "
+            r"(?:is |must |needs |repeats |accepts |does not )"
+        ),
+        "{path}",
+    ),
+)
+"""Messages that name a field -> that field. An item named by its id or SKU
+rather than its position is `items[id=…]` / `shipmentItems[sku=…]`, which the
+write that sent the list turns into a position (fields.py)."""
+
+
 def parse_error(data: Any) -> ParsedError:
-    """Flxpoint's `{"error": "<message>"}`, with a code read from the message."""
+    """Flxpoint's `{"error": "<message>"}`, with a code read from the message,
+    and the field when the message names one (Flxpoint has no field list)."""
     body = wire.ErrorBody.model_validate(data)
     if not body.error:
         return ParsedError()
     message = body.error
     code = next((c for pattern, c in ERROR_PATTERNS if pattern.search(message)), None)
-    return ParsedError(code=code, message=message)
+    field = next(
+        (
+            template.format(**match.groupdict())
+            for pattern, template in FIELD_PATTERNS
+            if (match := pattern.search(message)) is not None
+        ),
+        None,
+    )
+    return ParsedError(
+        code=code, message=message, fields={field: message} if field else {}
+    )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from gateway.errors import Conflict, NotFound
 from gateway.models import Shipment, ShipmentCreate
 from gateway.providers.base import Page, PageRequest, ShipmentFilter
+from gateway.providers.fieldmap import translated
 from gateway.providers.flxpoint import bodies, mapping, wire
 from gateway.providers.flxpoint.api import (
     MAX_PAGE_SIZE,
@@ -18,6 +19,7 @@ from gateway.providers.flxpoint.api import (
     offset,
     slice_page,
 )
+from gateway.providers.flxpoint.fields import FIELDS
 from gateway.providers.flxpoint.polling import shipment_order
 from gateway.providers.flxpoint.query import shipment_params
 
@@ -78,13 +80,16 @@ async def create(
     exists" (a Conflict here); the shipment with that tracking number and the
     same items is then looked up (X7) and returned, so the outcome is one
     shipment. A different shipment under that tracking number stays a Conflict.
+    A refused body names the `ShipmentCreate` fields (fields.py).
     """
     if not data.order_id.isdigit():
         raise NotFound(api.slug, f"Fulfillment request {data.order_id} not found")
+    body = bodies.shipment_body(data)
     try:
-        response = await upstream.request(
-            "POST", SHIPMENTS_PATH, json=bodies.shipment_body(data), replay_safe=True
-        )
+        with translated(FIELDS.sent(body)):
+            response = await upstream.request(
+                "POST", SHIPMENTS_PATH, json=body, replay_safe=True
+            )
     except Conflict as exc:
         if exc.provider_code != mapping.DUPLICATE_TRACKING_NUMBER:
             raise

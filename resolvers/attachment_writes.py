@@ -7,8 +7,8 @@ from typing import Annotated, Any
 import strawberry
 
 from gateway.models import AttachmentCreate
-from resolvers.user_errors import EXPECTED, invalid, plain, to_user_errors, validate
-from resolvers.write_args import decode, idempotency_key
+from resolvers.user_errors import EXPECTED, invalid, plain, to_user_errors
+from resolvers.write_args import decode, keyed
 from resolvers.written import attachment_written
 from schema.attachments import Attachment
 from schema.node import Info
@@ -49,7 +49,6 @@ async def create_attachment(
     try:
         owner = decode(input.order_id, "Order", ["input", "orderId"])
         data = plain(input)
-        key = idempotency_key(data.pop("idempotencyKey", None))
         del data["orderId"]
         upload = data.pop("file", None)
         if upload is not None:
@@ -63,7 +62,7 @@ async def create_attachment(
                     ["input", "shipmentId"], "the shipment is at another provider"
                 )
             data["shipmentId"] = shipment.id
-        document = validate(AttachmentCreate, data)
+        document, key = keyed(AttachmentCreate, data)
         attachment = await info.context.provider(owner).create_attachment(
             owner.id, document, idempotency_key=key
         )

@@ -8,7 +8,7 @@ import strawberry
 
 from gateway.models import LineAcknowledgement, ShipmentCreate
 from resolvers.user_errors import EXPECTED, invalid, plain, to_user_errors, validate
-from resolvers.write_args import decode, idempotency_key, line_of
+from resolvers.write_args import decode, keyed, line_of
 from resolvers.written import order_written, shipment_written
 from schema.node import Info
 from schema.order_inputs import FulfillmentRequestLineInput, ShipmentCreateInput
@@ -60,8 +60,7 @@ async def create_shipment(
     try:
         ref = decode(input.order_id, "Order", ["input", "orderId"])
         data = {**plain(input), "orderId": ref.id}
-        key = idempotency_key(data.pop("idempotencyKey", None))
-        shipment_input = validate(ShipmentCreate, data)
+        shipment_input, key = keyed(ShipmentCreate, data)
         shipment = await info.context.provider(ref).create_shipment(
             shipment_input, idempotency_key=key
         )

@@ -14,7 +14,7 @@ from resolvers.user_errors import (
     to_user_errors,
     validate,
 )
-from resolvers.write_args import decode, idempotency_key, line_of
+from resolvers.write_args import decode, keyed, line_of
 from resolvers.written import line_written, order_written
 from schema.enums import Provider, provider_slug
 from schema.node import Info
@@ -40,13 +40,12 @@ async def create_order(
     try:
         data = plain(input)
         del data["provider"]
-        key = idempotency_key(data.pop("idempotencyKey", None))
         for name, provider in OPTIONS.items():
             if data.get(name) is not None and input.provider is not provider:
                 raise invalid(
                     ["input", name], f"{name} is only for provider {provider.name}"
                 )
-        order_input = validate(OrderCreate, data)
+        order_input, key = keyed(OrderCreate, data)
         slug = provider_slug(input.provider)
         order = await info.context.provider(slug).create_order(
             order_input, idempotency_key=key
@@ -105,8 +104,7 @@ async def create_order_line(
     try:
         ref = decode(order_id, "Order", at=["orderId"])
         data = plain(input)
-        key = idempotency_key(data.pop("idempotencyKey", None))
-        line_input = validate(OrderLineCreate, data)
+        line_input, key = keyed(OrderLineCreate, data)
         line = await info.context.provider(ref).create_order_line(
             ref.id, line_input, idempotency_key=key
         )

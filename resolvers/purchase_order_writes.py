@@ -13,7 +13,7 @@ from gateway.models import (
 )
 from gateway.providers.base import Capability
 from resolvers.user_errors import EXPECTED, plain, to_user_errors, validate
-from resolvers.write_args import decode, idempotency_key
+from resolvers.write_args import decode, keyed
 from resolvers.written import inbound_written, purchase_order_written
 from schema.inbound_shipments import InboundShipment
 from schema.node import Info
@@ -44,8 +44,7 @@ async def create_purchase_order(
 ) -> PurchaseOrderCreatePayload | None:
     try:
         data = plain(input)
-        key = idempotency_key(data.pop("idempotencyKey", None))
-        po_input = validate(PurchaseOrderCreate, data)
+        po_input, key = keyed(PurchaseOrderCreate, data)
         slug = info.context.writer(Capability.CREATE_PURCHASE_ORDER, "purchase orders")
         po = await info.context.provider(slug).create_purchase_order(
             po_input, idempotency_key=key
@@ -105,8 +104,7 @@ async def create_inbound_shipment(
 ) -> InboundShipmentCreatePayload | None:
     try:
         data = plain(input)
-        key = idempotency_key(data.pop("idempotencyKey", None))
-        notice = validate(InboundShipmentCreate, data)
+        notice, key = keyed(InboundShipmentCreate, data)
         slug = info.context.writer(
             Capability.CREATE_INBOUND_SHIPMENT, "inbound shipments"
         )

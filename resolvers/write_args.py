@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from gateway import ids
 from gateway.errors import InvalidId
-from resolvers.user_errors import invalid
+from resolvers.user_errors import invalid, validate
+
+M = TypeVar("M", bound=BaseModel)
 
 MAX_KEY_LENGTH = 200
 
@@ -39,3 +44,9 @@ def idempotency_key(value: str | None, at: Sequence[str] = ("input",)) -> str:
             f"idempotencyKey must be 1 to {MAX_KEY_LENGTH} printable characters",
         )
     return value
+
+
+def keyed(model: type[M], data: dict[str, Any]) -> tuple[M, str]:
+    """A create's input (`plain` data) as `model`, and its idempotency key."""
+    key = idempotency_key(data.pop("idempotencyKey", None))
+    return validate(model, data), key

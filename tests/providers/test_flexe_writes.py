@@ -582,6 +582,26 @@ async def test_flexe_line_writes_on_a_shipped_order_are_conflicts(
     assert info.value.provider_code == "ORDER_NOT_UPDATABLE"
 
 
+async def test_flexe_cancel_of_a_picked_order_touches_no_line(
+    flexe: FlexeProvider, control: SandboxControl
+) -> None:
+    two = (
+        OrderLineCreate(sku="SKU-10001", quantity=2),
+        OrderLineCreate(sku="SKU-10002", quantity=1),
+    )
+    order = await flexe.create_order(dtc("GW-C6", lines=two), idempotency_key="k6")
+    for _ in range(2):  # new -> allocated -> in_progress
+        await control.advance("flexe", "order", order.id)
+    await control.clear()
+    with pytest.raises(errors.Conflict, match="is in_progress") as info:
+        await flexe.cancel_order(order.id)
+    assert info.value.provider_code == "ORDER_NOT_CANCELLABLE"
+    writes = [r for r in await control.requests("flexe") if r["method"] != "GET"]
+    assert writes == []
+    lines = (await flexe.get_lines([order.id]))[order.id]
+    assert [line.cancelled_at for line in lines] == [None, None]
+
+
 async def test_flexe_line_writes_on_retail_orders_are_not_supported(
     flexe: FlexeProvider, control: SandboxControl
 ) -> None:

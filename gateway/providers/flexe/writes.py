@@ -80,13 +80,35 @@ async def update_order(api: FlexeApi, order_id: str, data: OrderUpdate) -> Order
     return mapping.to_order(api.validate(wire.Order, raw), raw)
 
 
+CANCELLABLE_STATES = ("new", "allocated")
+
+
 async def cancel_order(api: FlexeApi, order_id: str) -> Order:
-    """Cancel every open line (F9); Flexe cancels the order with its last one."""
+    """Cancel every open line (F9); Flexe cancels the order with its last one.
+
+    Flexe has no order-level cancel, so the order and its lines are checked
+    first: an order that can no longer be cancelled as a whole is a Conflict
+    before any line is touched, rather than a half-cancelled order. Only a
+    transport failure can stop part way, and a repeat finishes the job.
+    """
     path = order_path(order_id)
+    before = api.validate(wire.Order, await api.get(path))
     pages = await api.collect(f"{path}/lines", {}, wire.LinePage)
-    for line, _ in items(pages, "lines"):
-        if line.cancelledAt is None:
-            await cancel_line(api, order_id, line.id)
+    open_lines = [line for line, _ in items(pages, "lines") if line.cancelledAt is None]
+    shipped = [line.id for line in open_lines if line.shippedQuantity]
+    if open_lines and (before.state not in CANCELLABLE_STATES or shipped):
+        why = (
+            f"has shipped lines ({', '.join(shipped)})"
+            if shipped
+            else f"is {before.state}"
+        )
+        raise Conflict(
+            api.slug,
+            f"Order {order_id} {why} and can no longer be cancelled",
+            provider_code="ORDER_NOT_CANCELLABLE",
+        )
+    for line in open_lines:
+        await cancel_line(api, order_id, line.id)
     data = await api.get(path)
     return mapping.to_order(api.validate(wire.Order, data), data)
 

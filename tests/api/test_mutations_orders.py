@@ -296,3 +296,30 @@ async def test_order_update_of_an_unknown_order_is_not_found(every: GQL) -> None
     payload = await mutate(every, ORDER_UPDATE, id=missing, input={"notes": "x"})
     [error] = payload["userErrors"]
     assert (error["field"], error["code"]) == (["id"], "NOT_FOUND")
+
+
+async def test_order_create_garbage_answer_is_a_typed_top_level_error(
+    every: GQL, control: SandboxControl
+) -> None:
+    await control.fault("/v2/orders", "garbage", provider="flexe", method="POST")
+    order = order_input("FLEXE", "DTC", "GW-GARBAGE", idempotencyKey="garbage-1")
+    body = await every(ORDER_CREATE, {"input": order})
+    assert body["data"] == {"orderCreate": None}
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "UPSTREAM_INVALID_RESPONSE"
+    assert error["message"] != "Unexpected error."
+    # Repeating with the same key is safe whether or not the first one landed.
+    again = await ok(every, ORDER_CREATE, input=order)
+    assert again["order"]["externalId"] == "GW-GARBAGE"
+
+
+async def test_order_create_shows_in_the_cached_order_list_at_once(
+    every: GQL,
+) -> None:
+    newest = """{ orders(first: 1, filter: {providers: [FLEXE]}) {
+      edges { node { externalId } } } }"""
+    before = await every(newest)
+    assert before["data"]["orders"]["edges"][0]["node"]["externalId"] != "GW-NEW"
+    await ok(every, ORDER_CREATE, input=order_input("FLEXE", "DTC", "GW-NEW"))
+    after = await every(newest)
+    assert after["data"]["orders"]["edges"][0]["node"]["externalId"] == "GW-NEW"

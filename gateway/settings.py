@@ -234,6 +234,12 @@ class Settings(BaseSettings):
         description="redis://… or rediss://… to keep the entity cache in Redis, "
         "shared by every instance; unset: in process.",
     )
+    lock_url: str | None = Field(
+        default=None,
+        description="redis://… or rediss://… to keep the locks that queue updates "
+        "of one object (v3 purchase orders) in Redis, so they queue across every "
+        "instance; unset: in process.",
+    )
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     retry: RetrySettings = Field(default_factory=RetrySettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)

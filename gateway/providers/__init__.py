@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from gateway.locks import locks_from_url
 from gateway.providers.base import Provider, ProviderFactory
 from gateway.providers.flexe import FlexeProvider
 from gateway.providers.flexport_logistics import (
@@ -32,6 +33,9 @@ EXTRAS: dict[str, Callable[[Settings], dict[str, Any]]] = {
     "flexport_logistics": lambda settings: {
         "index": index_from_url(settings.index_url)
     },
+    # v3 updates are read-merge-write; their per-PO queue may live in Redis so
+    # that it holds across instances.
+    "flexport_v3": lambda settings: {"locks": locks_from_url(settings.lock_url)},
 }
 """Keyword arguments an adapter takes from the gateway-wide settings."""
 

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from gateway.http import Upstream
+from gateway.locks import LocalLocks
 from gateway.models import PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus
 from gateway.providers.base import (
     Capability,
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     import aiohttp
 
     from gateway.ids import Ref
+    from gateway.locks import Locks
     from gateway.models import (
         Attachment,
         PurchaseOrderCreate,
@@ -82,7 +84,11 @@ class FlexportV3Provider(ProviderBase):
         settings: ProviderSettings,
         session: aiohttp.ClientSession,
         retry: RetrySettings,
+        *,
+        locks: Locks | None = None,
     ) -> None:
+        """`locks` queue the updates of one PO; in process by default. The
+        provider owns them and closes them."""
         token = settings.token.get_secret_value() if settings.token else ""
         self.upstream = Upstream(
             self.slug,
@@ -97,7 +103,11 @@ class FlexportV3Provider(ProviderBase):
             parse_error=mapping.parse_error,
         )
         self.api = FlexportV3Api(self.upstream)
-        self.writer = PurchaseOrderWriter(self.upstream, self.api)
+        self.locks: Locks = locks if locks is not None else LocalLocks()
+        self.writer = PurchaseOrderWriter(self.upstream, self.api, self.locks)
+
+    async def close(self) -> None:
+        await self.locks.aclose()
 
     # Reads ---------------------------------------------------------------------
 

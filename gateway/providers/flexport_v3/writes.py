@@ -4,20 +4,24 @@ V3 has no idempotency key and no conditional write: it replaces the PO matched
 on name + buyer + seller with whatever the body says. A status change or an
 update is therefore read (V2) - change - write (V3), and whoever writes between
 another's read and write would have that write silently undone. Updates guard
-against it three ways: through this gateway they queue on a per-PO lock, so two
-of them both land; just before the write the PO's `updated_at` is read again
-(V2), and a PO someone else changed meanwhile is a Conflict with nothing
-written; and v3 itself answers 409 to writes that overlap in flight. What is
-left is a write by someone else landing between that re-read and the arrival
-of ours, which v3 offers no way to close.
+against it three ways: through the gateway they queue on a per-PO lock
+(gateway/locks.py), so two of them both land; just before the write the PO's
+`updated_at` is read again (V2), and a PO someone else changed meanwhile is a
+Conflict with nothing written; and v3 itself answers 409 to writes that
+overlap in flight. What is left is a write by someone else landing between
+that re-read and the arrival of ours, which v3 offers no way to close.
+
+The lock is per process by default; with GATEWAY_LOCK_URL it lives in Redis
+and is shared across every gateway instance, so updates through different
+instances queue too instead of one of them meeting a Conflict. An update that
+cannot get the lock writes nothing: a Conflict when another update holds it
+past the wait limit, ProviderUnavailable when Redis cannot be reached.
 
 Cancel and close take no lock: two of them racing is v3's 409 to settle.
 """
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,20 +36,18 @@ from gateway.providers.flexport_v3.messages import is_illegal_transition
 
 if TYPE_CHECKING:
     from gateway.http import Upstream
+    from gateway.locks import Locks
     from gateway.models import PurchaseOrderCreate, PurchaseOrderUpdate
 
 
 class PurchaseOrderWriter:
-    """Every V3 write of the adapter, and the per-PO locks of its updates."""
+    """Every V3 write of the adapter; its updates queue per PO on `locks`."""
 
-    def __init__(self, upstream: Upstream, api: FlexportV3Api) -> None:
+    def __init__(self, upstream: Upstream, api: FlexportV3Api, locks: Locks) -> None:
         self.upstream = upstream
         self.api = api
+        self.locks = locks
         self.slug = upstream.provider
-        # A lock lives while someone holds or awaits it; idle POs cost nothing.
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
 
     async def create(self, data: PurchaseOrderCreate) -> PurchaseOrder:
         """One V3: the upsert makes a replay of the same body harmless."""
@@ -72,7 +74,7 @@ class PurchaseOrderWriter:
     async def update(self, po_id: str, data: PurchaseOrderUpdate) -> PurchaseOrder:
         """Patch semantics over V3's full replace (merge.py), guarded as the
         module says. A patch that changes nothing writes nothing."""
-        async with self._lock(po_id):
+        async with self.locks.hold(f"{self.slug}:po:{po_id}"):
             po, raw = await self.api.one(po_path(po_id), wire.PurchaseOrder, EXPAND)
             self._check_expected(po, data.expected_updated_at)
             lines = await self._lines(po, raw)
@@ -109,13 +111,6 @@ class PurchaseOrderWriter:
         return mapping.to_purchase_order(
             self.api.validate(wire.PurchaseOrder, raw), raw
         )
-
-    def _lock(self, po_id: str) -> asyncio.Lock:
-        lock = self._locks.get(po_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[po_id] = lock
-        return lock
 
     async def _lines(self, po: wire.PurchaseOrder, raw: dict[str, Any]) -> list[Any]:
         """Every line as V2 embedded it, or through V4 when it embedded a part."""

@@ -4,6 +4,7 @@
 GatewayError                    (everything we raise on purpose)
 ├── InvalidId                   ID that does not decode        INVALID_ID
 ├── InvalidArgument             argument out of range          BAD_USER_INPUT
+├── WebhookRejected             bad, stale or missing signature WEBHOOK_REJECTED
 └── ProviderError               (.extensions: code, provider, retryable)
     ├── ProviderUnavailable     connect error, timeout, 5xx    UPSTREAM_UNAVAILABLE
     │   └── RateLimited         429 (+ retry_after)            RATE_LIMITED
@@ -52,6 +53,16 @@ class InvalidArgument(GatewayError):
     """An argument the schema accepts but the gateway cannot serve (first > 100)."""
 
     code = "BAD_USER_INPUT"
+
+
+class WebhookRejected(GatewayError):
+    """A webhook delivery that is not provably from the provider, or too old.
+
+    The message says which check failed (for the log and the 401 body); it
+    never echoes a secret or the signature that was expected.
+    """
+
+    code = "WEBHOOK_REJECTED"
 
 
 class ProviderError(GatewayError):

@@ -24,6 +24,7 @@ from gateway.models import (
     AllocationError,
     Attachment,
     AttachmentCreate,
+    EventBase,
     InboundShipment,
     InboundShipmentCreate,
     InventoryLevel,
@@ -77,6 +78,8 @@ class Capability(StrEnum):
     CLOSE_PURCHASE_ORDER = "CLOSE_PURCHASE_ORDER"
     CREATE_INBOUND_SHIPMENT = "CREATE_INBOUND_SHIPMENT"
     CREATE_ATTACHMENT = "CREATE_ATTACHMENT"
+    WEBHOOKS = "WEBHOOKS"
+    POLL_CHANGES = "POLL_CHANGES"
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,30 @@ class ProviderBase:
     ) -> Mapping[Ref, list[Attachment]]:
         """Attachments of each owner (an Order, Shipment or PurchaseOrder ref)."""
         return {}
+
+    # Change feeds: webhooks and polling ---------------------------------------
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
+        """Raise WebhookRejected unless this delivery is authentic and fresh
+        (constant-time comparisons; a timestamp tolerance where the provider
+        signs one). Runs before anything else looks at the body."""
+        raise self.unsupported("send webhooks")
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[EventBase]:
+        """The events of a verified delivery, each with a `dedupe_key` from the
+        provider's event or delivery id; [] for event types the gateway does
+        not follow (logged, and acknowledged). ProviderResponseInvalid for a
+        body that is not the provider's envelope."""
+        raise self.unsupported("send webhooks")
+
+    async def orders_changed_since(self, updated_after: datetime) -> list[Order]:
+        """Every order updated at or after `updated_after`, oldest first: what a
+        poller reads where the provider pushes nothing."""
+        raise self.unsupported("list what changed")
+
+    async def shipments_changed_since(self, updated_after: datetime) -> list[Shipment]:
+        """Every shipment updated at or after `updated_after`, oldest first."""
+        raise self.unsupported("list what changed")
 
     async def ping(self) -> None:
         """One cheap authenticated call; raises ProviderError when unreachable."""

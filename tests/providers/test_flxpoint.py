@@ -673,7 +673,7 @@ async def test_changed_since_pages_by_since_id(
     stamps = sorted((o.updated_at for o in everything if o.updated_at), reverse=True)
     since = stamps[149]
     await control.clear()
-    changed = await flx.changed_since(since)
+    changed = await flx.orders_changed_since(since)
     expected = {o.id for o in everything if o.updated_at and o.updated_at >= since}
     assert [o.id for o in changed] == sorted(expected, key=int)
     calls = await log(control, FRS)
@@ -682,9 +682,9 @@ async def test_changed_since_pages_by_since_id(
     assert calls[1]["params"]["sinceId"] == [changed[99].id]
     fr = await first(flx, OrderStatus.PENDING, "Processing")
     latest = stamps[0] + timedelta(milliseconds=1)
-    assert await flx.changed_since(latest) == []
+    assert await flx.orders_changed_since(latest) == []
     await flx.acknowledge_order(fr.id)
-    assert [o.id for o in await flx.changed_since(latest)] == [fr.id]
+    assert [o.id for o in await flx.orders_changed_since(latest)] == [fr.id]
 
 
 async def test_shipments_changed_since(

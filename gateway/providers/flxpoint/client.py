@@ -66,6 +66,7 @@ class FlxpointProvider(ProviderBase):
             Capability.CANCEL_ORDER,
             Capability.ACKNOWLEDGE_ORDER,
             Capability.CREATE_SHIPMENT,
+            Capability.POLL_CHANGES,
         }
     )
 
@@ -243,7 +244,7 @@ class FlxpointProvider(ProviderBase):
 
     # Polling (Flxpoint pushes nothing to a Source) ----------------------------
 
-    async def changed_since(self, updated_after: datetime) -> list[Order]:
+    async def orders_changed_since(self, updated_after: datetime) -> list[Order]:
         """Every FR updated at or after `updated_after`, by id ascending."""
         return await polling.changed_requests(self.api, updated_after)
 

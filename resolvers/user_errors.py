@@ -102,7 +102,7 @@ def to_user_errors(
         return [
             UserError(
                 field=[*root, *path] if path is not None else None,
-                code=UserErrorCode.INVALID,
+                code=_rejected_code(message),
                 message=f"{exc.provider.upper()}: {message}",
             )
             for path, message in exc.input_paths or [(None, exc.detail)]
@@ -111,6 +111,16 @@ def to_user_errors(
     if isinstance(exc, NotSupported):
         field = None
     return [UserError(field=field, code=code, message=str(exc))]
+
+
+def _rejected_code(message: str) -> UserErrorCode:
+    """REQUIRED where the provider says a value is missing ("… is required",
+    the wording every provider here uses), INVALID otherwise."""
+    return (
+        UserErrorCode.REQUIRED
+        if message.rstrip(". ").endswith("is required")
+        else UserErrorCode.INVALID
+    )
 
 
 _CODES: tuple[tuple[type[Exception], UserErrorCode], ...] = (

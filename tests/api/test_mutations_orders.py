@@ -323,3 +323,22 @@ async def test_order_create_shows_in_the_cached_order_list_at_once(
     await ok(every, ORDER_CREATE, input=order_input("FLEXE", "DTC", "GW-NEW"))
     after = await every(newest)
     assert after["data"]["orders"]["edges"][0]["node"]["externalId"] == "GW-NEW"
+
+
+async def test_order_create_a_value_the_provider_requires_is_required(
+    every: GQL,
+) -> None:
+    # The GraphQL input leaves region and postal code optional (not every
+    # provider or country needs them); Flexe requires both.
+    bare = order_input(
+        "FLEXE",
+        "DTC",
+        "GW-REQ",
+        recipient={"name": "A", "line1": "1 St", "city": "X", "country": "US"},
+    )
+    payload = await mutate(every, ORDER_CREATE, input=bare)
+    found = {tuple(e["field"]): e["code"] for e in payload["userErrors"]}
+    assert found == {
+        ("input", "recipient", "region"): "REQUIRED",
+        ("input", "recipient", "postalCode"): "REQUIRED",
+    }

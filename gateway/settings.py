@@ -192,6 +192,31 @@ class CacheSettings(BaseModel):
         return self.ttl_s.get(entity.partition(":")[0], 0.0)
 
 
+class BrokerSettings(BaseModel):
+    """Change events between webhooks, pollers and subscribers (`gateway/broker/`).
+
+    Where it lives is the top-level `broker_url` (GATEWAY_BROKER_URL), like
+    GATEWAY_CACHE_URL.
+    """
+
+    keep_events: int = Field(
+        default=10_000,
+        ge=1,
+        description="Events kept per topic for subscribers resuming with `after`.",
+    )
+    queue_size: int = Field(
+        default=1_000,
+        ge=1,
+        description="Events one subscriber may fall behind before it is closed.",
+    )
+    dedupe_s: float = Field(
+        default=86_400.0,
+        gt=0,
+        description="How long a delivered event's id is remembered, so a "
+        "redelivery is published once.",
+    )
+
+
 def provider_settings(slug: str, **values: Any) -> ProviderSettings:
     """Settings for one provider: its own defaults, overridden by `values`."""
     return ProviderSettings(**{**PROVIDER_DEFAULTS.get(slug, {}), **values})
@@ -240,6 +265,12 @@ class Settings(BaseSettings):
         "of one object (v3 purchase orders) in Redis, so they queue across every "
         "instance; unset: in process.",
     )
+    broker_url: str | None = Field(
+        default=None,
+        description="redis://… to share change events (webhooks, polls) between "
+        "instances, so every subscriber sees every event; unset: in process.",
+    )
+    broker: BrokerSettings = Field(default_factory=BrokerSettings)
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     retry: RetrySettings = Field(default_factory=RetrySettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)

@@ -32,6 +32,7 @@ class Topic(StrEnum):
 class EventBase(Value):
     """Fields every event has."""
 
+    topic: Topic
     provider: str
     occurred_at: datetime
     dedupe_key: str = Field(

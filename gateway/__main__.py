@@ -8,11 +8,15 @@ import contextlib
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from pydantic import SecretStr, ValidationError
 
 from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from gateway.sandbox import SandboxConfig
 
 log = logging.getLogger("gateway")
 
@@ -22,17 +26,32 @@ def sandbox_prefix(slug: str) -> str:
     return "/" + slug.replace("_", "-")
 
 
-def point_at_sandbox(settings: Settings, sandbox_url: str) -> Settings:
-    """A copy of `settings` whose enabled providers all talk to the sandbox."""
-    from gateway.sandbox import SANDBOX_TOKENS
+def point_at_sandbox(
+    settings: Settings, sandbox_url: str, config: SandboxConfig | None = None
+) -> Settings:
+    """A copy of `settings` whose enabled providers all talk to the sandbox, and
+    accept the webhooks it sends (signed with `config`'s secrets)."""
+    from gateway.sandbox import SANDBOX_TOKENS, SandboxConfig
+
+    config = config or SandboxConfig()
+
+    def sandbox_values(slug: str) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "base_url": sandbox_url.rstrip("/") + sandbox_prefix(slug),
+            "token": SecretStr(SANDBOX_TOKENS[slug]),
+        }
+        secret = config.webhook_secrets.get(slug)
+        if secret is not None:
+            values["webhook_secret"] = SecretStr(secret)
+        if slug == "flexport_logistics":
+            # Unsigned: the secret is the token the sandbox sends in this header
+            # (or, with a username, the Basic password).
+            values["webhook_auth_header"] = config.webhook_auth_header
+            values["webhook_username"] = config.webhook_username
+        return values
 
     providers = {
-        slug: provider.model_copy(
-            update={
-                "base_url": sandbox_url.rstrip("/") + sandbox_prefix(slug),
-                "token": SecretStr(SANDBOX_TOKENS[slug]),
-            }
-        )
+        slug: provider.model_copy(update=sandbox_values(slug))
         for slug, provider in settings.providers.items()
         if provider.enabled
     }
@@ -57,6 +76,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="serve the simulated providers and use them (default: when no "
         "provider has a token)",
     )
+    parser.add_argument(
+        "--sandbox-speed",
+        type=float,
+        help="how fast the sandbox moves objects along on its own, sending "
+        "webhooks (default 1: a few changes every 5 s; 0: off)",
+    )
     return parser.parse_args(argv)
 
 
@@ -68,6 +93,7 @@ def build_settings(args: argparse.Namespace) -> Settings:
             "port": args.port,
             "sandbox_port": args.sandbox_port,
             "sandbox": args.sandbox,
+            "sandbox_speed": args.sandbox_speed,
         }.items()
         if value is not None
     }
@@ -85,10 +111,14 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         sandbox_note = ""
+        sandbox_config: SandboxConfig | None = None
         if settings.sandbox_mode():
-            from gateway.sandbox import create_sandbox
+            from gateway.sandbox import SandboxConfig, create_sandbox
 
-            sandbox_runner = web.AppRunner(create_sandbox(), access_log=None)
+            sandbox_config = SandboxConfig(live_speed=settings.sandbox_speed)
+            sandbox_runner = web.AppRunner(
+                create_sandbox(sandbox_config), access_log=None
+            )
             await sandbox_runner.setup()
             site = web.TCPSite(
                 sandbox_runner, settings.sandbox_host, settings.sandbox_port
@@ -96,24 +126,35 @@ async def serve(settings: Settings) -> None:
             await site.start()
             runners.append(sandbox_runner)
             sandbox_url = f"http://{settings.sandbox_host}:{_bound_port(site)}"
-            settings = point_at_sandbox(settings, sandbox_url)
+            settings = point_at_sandbox(settings, sandbox_url, sandbox_config)
             sandbox_note = f" (sandbox providers at {sandbox_url})"
         runner = web.AppRunner(create_app(settings), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
         runners.append(runner)
+        port = _bound_port(site)
+        if sandbox_config is not None:
+            # Known only now that the gateway is bound; the emitter reads it
+            # at each event, so changes from now on reach the gateway.
+            sandbox_config.webhook_target = f"http://{_loopback(settings.host)}:{port}"
         log.info(
-            "GraphiQL at http://%s:%d/graphql%s",
-            settings.host,
-            _bound_port(site),
-            sandbox_note,
+            "GraphiQL at http://%s:%d/graphql%s", settings.host, port, sandbox_note
         )
         await stop.wait()
         log.info("shutting down")
     finally:
         for runner in reversed(runners):
             await runner.cleanup()
+
+
+def _loopback(host: str) -> str:
+    """Where this process reaches a server it bound on `host`."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
 
 
 def _bound_port(site: web.TCPSite) -> int:

@@ -1,4 +1,4 @@
-"""create_app(settings): the app serving /graphql, /graphql/upload and health."""
+"""create_app(settings): /graphql (and its websocket), uploads, webhooks, health."""
 
 from __future__ import annotations
 
@@ -11,14 +11,18 @@ import orjson
 from aiohttp import web
 
 from gateway import graphiql
+from gateway.broker import Broker, broker_from_url
 from gateway.cache import EntityCache, NullCache, cache_from_url
 from gateway.errors import ProviderError
+from gateway.event_effects import invalidation_hook
 from gateway.http import create_session
+from gateway.polling import ChangePoller
 from gateway.providers import build_providers
 from gateway.providers.base import Provider
 from gateway.settings import Settings
 from gateway.upload_view import UploadView
 from gateway.view import GatewayView
+from gateway.webhooks import webhook_handler
 
 log = logging.getLogger("gateway.app")
 
@@ -26,6 +30,7 @@ SETTINGS = web.AppKey("settings", Settings)
 SESSION = web.AppKey("session", aiohttp.ClientSession)
 PROVIDERS = web.AppKey("providers", dict[str, Provider])
 ENTITY_CACHE: web.AppKey[EntityCache] = web.AppKey("entity_cache")
+BROKER: web.AppKey[Broker] = web.AppKey("broker")
 
 READY_TIMEOUT_S = 5.0
 
@@ -37,6 +42,7 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_entity_cache)
     app.cleanup_ctx.append(_upstream)
+    app.cleanup_ctx.append(_broker)
 
     def providers() -> Mapping[str, Provider]:
         found: dict[str, Provider] = app[PROVIDERS]
@@ -45,10 +51,14 @@ def create_app(settings: Settings) -> web.Application:
     def cache() -> EntityCache:
         return app[ENTITY_CACHE]
 
+    def broker() -> Broker:
+        return app[BROKER]
+
     view = GatewayView(
         settings=settings,
         providers=providers,
         cache=cache,
+        broker=broker,
         render_ide=graphiql.graphiql_response if settings.graphiql else None,
     )
     app.router.add_route("*", "/graphql", view)
@@ -57,6 +67,7 @@ def create_app(settings: Settings) -> web.Application:
         "/graphql/upload",
         UploadView(settings=settings, providers=providers, cache=cache),
     )
+    app.router.add_post("/webhooks/{provider}", webhook_handler(providers, broker))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if settings.graphiql:
@@ -81,6 +92,25 @@ async def _entity_cache(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await cache.close()
+
+
+async def _broker(app: web.Application) -> AsyncIterator[None]:
+    """The change-event broker (each event invalidates the cache it made stale)
+    and the poller that feeds it for providers without webhooks."""
+    settings = app[SETTINGS]
+    broker = broker_from_url(settings.broker_url, settings.broker)
+    broker.add_hook(invalidation_hook(app[ENTITY_CACHE]))
+    await broker.start()
+    app[BROKER] = broker
+    # Providers that push nothing are polled, and what changed is published.
+    providers: dict[str, Provider] = app[PROVIDERS]
+    poller = ChangePoller(providers, broker, settings.polling)
+    await poller.start()
+    try:
+        yield
+    finally:
+        await poller.aclose()
+        await broker.aclose()
 
 
 async def _upstream(app: web.Application) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from gateway.broker import Broker
 from gateway.cache.base import EntityCache, NullCache
 from gateway.errors import NotSupported
 from gateway.ids import Ref
@@ -31,6 +32,8 @@ class Context:
     """The app's cross-request entity cache, for what the loaders do not read."""
     bypass_cache: bool = False
     """The client asked for fresh data (`Cache-Control: no-cache`)."""
+    broker: Broker | None = None
+    """Where subscriptions read change events from."""
 
     def provider(self, ref: Ref | str) -> Provider:
         """The adapter for a ref's provider; NotSupported if it is not enabled."""

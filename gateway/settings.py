@@ -62,6 +62,17 @@ class ProviderSettings(BaseModel):
         default=None, description="API token; never logged or returned."
     )
     webhook_secret: SecretStr | None = None
+    webhook_auth_header: str | None = Field(
+        default="X-Webhook-Token",
+        description="Flexport Logistics (unsigned webhooks): the header a TOKEN "
+        "subscription sends its token in; the token is webhook_secret.",
+    )
+    webhook_username: str | None = Field(
+        default=None,
+        description="Flexport Logistics: set for a BASIC_AUTH subscription, whose "
+        "deliveries carry this username and webhook_secret as the password; "
+        "unset: TOKEN auth (webhook_auth_header).",
+    )
     timeout_s: float = Field(default=10.0, gt=0, description="Per attempt.")
     max_batch_size: int = Field(
         default=100, ge=1, description="Ids per batched upstream call."
@@ -215,6 +226,44 @@ class BrokerSettings(BaseModel):
         description="How long a delivered event's id is remembered, so a "
         "redelivery is published once.",
     )
+    # The same string as gateway.broker.redis_broker.DEFAULT_PREFIX.
+    key_prefix: str = Field(
+        default="gateway:events:v1:",
+        min_length=1,
+        description="Redis only: the prefix of the streams and dedupe keys; "
+        "instances that should share events use the same one.",
+    )
+
+
+class PollSettings(BaseModel):
+    """Polling providers that push no changes (`gateway/polling.py`)."""
+
+    interval_s: float = Field(
+        default=10.0, ge=0.1, description="Seconds between two polls of a provider."
+    )
+    providers: list[str] | None = Field(
+        default=None,
+        description="Slugs to poll; unset: every provider that declares POLL_CHANGES.",
+    )
+    max_tracked: int = Field(
+        default=100_000,
+        ge=1,
+        description="Orders and shipments whose last seen status is remembered (LRU).",
+    )
+
+    @field_validator("providers", mode="before")
+    @classmethod
+    def _known_slugs(cls, value: Any) -> Any:
+        # GATEWAY_POLLING__PROVIDERS=flxpoint,flexe reads as a comma list too;
+        # a blank one as unset, and `[]` polls nothing.
+        if isinstance(value, str) and not value.lstrip().startswith("["):
+            value = [v.strip() for v in value.split(",") if v.strip()] or None
+        if isinstance(value, list):
+            unknown = sorted(set(map(str, value)) - set(PROVIDER_SLUGS))
+            if unknown:
+                known = ", ".join(PROVIDER_SLUGS)
+                raise ValueError(f"unknown provider(s) {unknown}; known: {known}")
+        return value
 
 
 def provider_settings(slug: str, **values: Any) -> ProviderSettings:
@@ -242,6 +291,12 @@ class Settings(BaseSettings):
     )
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(default=8001, ge=0, le=65535)
+    sandbox_speed: float = Field(
+        default=1.0,
+        ge=0,
+        description="Sandbox mode: how fast the sandbox moves orders and purchase "
+        "orders along on its own (1: a few changes every 5 s); 0: only when asked.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     graphiql: bool = True
     batching: bool = Field(
@@ -275,6 +330,7 @@ class Settings(BaseSettings):
     retry: RetrySettings = Field(default_factory=RetrySettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
+    polling: PollSettings = Field(default_factory=PollSettings)
 
     @field_validator("providers", mode="before")
     @classmethod

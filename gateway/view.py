@@ -24,6 +24,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from gateway import graphiql, http
+from gateway.broker import Broker
 from gateway.cache import EntityCache, bypass_requested
 from gateway.context import Context
 from gateway.loaders import Loaders
@@ -33,6 +34,7 @@ from gateway.settings import Settings
 log = logging.getLogger("gateway.view")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+KEEP_ALIVE_S = 15.0
 HTTP_ERROR_CODES = {
     400: "BAD_REQUEST",
     404: "NOT_FOUND",
@@ -63,16 +65,23 @@ class GatewayView(GraphQLView[Context, None]):
         providers: Callable[[], Mapping[str, Provider]],
         cache: Callable[[], EntityCache],
         render_ide: Callable[[], web.Response] | None,
+        broker: Callable[[], Broker | None] = lambda: None,
         **kwargs: Any,
     ) -> None:
         from schema.root import schema  # only this module touches the schema
 
         super().__init__(
-            schema=schema, graphql_ide="graphiql" if render_ide else None, **kwargs
+            schema=schema,
+            graphql_ide="graphiql" if render_ide else None,
+            # A ping a second per socket is needless load with thousands of
+            # subscribers; proxies keep sockets open for far longer than this.
+            keep_alive_interval=KEEP_ALIVE_S,
+            **kwargs,
         )
         self.settings = settings
         self.get_providers = providers
         self.get_cache = cache
+        self.get_broker = broker
         self.render_ide = render_ide
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -130,6 +139,7 @@ class GatewayView(GraphQLView[Context, None]):
             upstream_calls=calls,
             cache=cache,
             bypass_cache=bypass,
+            broker=self.get_broker(),
         )
 
     async def get_sub_response(self, request: web.Request) -> web.Response:
@@ -162,15 +172,17 @@ class GatewayView(GraphQLView[Context, None]):
             data.pop("data", None)
         return data
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # Text, not bytes: the websocket adapter sends bytes as binary frames,
+        # which graphql-ws clients cannot parse.
+        return orjson.dumps(data).decode()
 
     def create_response(
         self,
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: web.Response,
     ) -> web.Response:
-        sub_response.body = self.encode_json(response_data)
+        sub_response.body = orjson.dumps(response_data)
         if (
             sub_response.content_type == GRAPHQL_RESPONSE_JSON
             and isinstance(response_data, dict)

@@ -20,6 +20,7 @@ from resolvers import (
     purchase_order_writes,
     purchase_orders,
     shipments,
+    subscriptions,
 )
 from schema.caches import DocumentCaches
 from schema.cost import QueryCost
@@ -159,6 +160,30 @@ class Mutation:
     )
 
 
+@strawberry.type(
+    description="Live changes over a websocket (graphql-transport-ws, or the "
+    "legacy graphql-ws) on /graphql. Every event has an `eventId`: subscribe "
+    "again with `after` set to the last one received to get what was missed."
+)
+class Subscription:
+    order_status_changed = strawberry.subscription(
+        resolver=subscriptions.order_status_changed,
+        description="Order status changes, from provider webhooks and polling.",
+    )
+    shipment_updated = strawberry.subscription(
+        resolver=subscriptions.shipment_updated,
+        description="Shipments created or moving on (shipped, delivered, …).",
+    )
+    purchase_order_status_changed = strawberry.subscription(
+        resolver=subscriptions.purchase_order_status_changed,
+        description="Purchase orders created, acknowledged, closed or cancelled.",
+    )
+    inventory_changed = strawberry.subscription(
+        resolver=subscriptions.inventory_changed,
+        description="Stock of SKUs moving at the providers that report it.",
+    )
+
+
 def should_mask_error(error: GraphQLError) -> bool:
     """Hide anything we did not raise on purpose; syntax and validation errors stay."""
     original = error.original_error
@@ -172,6 +197,7 @@ def should_mask_error(error: GraphQLError) -> bool:
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[
         Order,
         OrderLine,

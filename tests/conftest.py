@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from gateway.app import create_app
 from gateway.sandbox import SANDBOX_TOKENS, SandboxConfig, create_sandbox
-from gateway.settings import ProviderSettings, RetrySettings, Settings
+from gateway.settings import PollSettings, ProviderSettings, RetrySettings, Settings
 from gateway.settings import provider_settings as defaults_for
 
 GQL = Callable[..., Awaitable[dict[str, Any]]]
@@ -49,6 +49,8 @@ def provider_settings(
 
 
 FAST_RETRY = RetrySettings(max_retries=2, backoff_base_s=0, backoff_cap_s=0)
+NO_POLLING = PollSettings(providers=[])
+"""Tests count upstream requests: no poller in the background unless asked."""
 
 
 @pytest.fixture
@@ -57,6 +59,7 @@ def settings(sandbox: TestServer) -> Settings:
         sandbox=True,
         providers={"flexe": provider_settings(sandbox, "flexe")},
         retry=FAST_RETRY,
+        polling=NO_POLLING,
     )
 
 
@@ -68,6 +71,7 @@ def all_providers(sandbox: TestServer) -> Settings:
         sandbox=True,
         providers={slug: provider_settings(sandbox, slug) for slug in REGISTRY},
         retry=FAST_RETRY,
+        polling=NO_POLLING,
     )
 
 

@@ -20,16 +20,12 @@ from gateway.broker.redis_broker import RedisBroker
 from gateway.settings import BrokerSettings
 
 
-def broker_from_url(
-    url: str | None, settings: BrokerSettings, *, prefix: str | None = None
-) -> Broker:
+def broker_from_url(url: str | None, settings: BrokerSettings) -> Broker:
     """Redis for `redis://`, `rediss://` or `unix://`; in process when unset."""
     if not url or url == "memory://":
         return MemoryBroker(settings)
     if url.split("://", 1)[0] in ("redis", "rediss", "unix"):
-        if prefix is None:
-            return RedisBroker(url, settings)
-        return RedisBroker(url, settings, prefix=prefix)
+        return RedisBroker(url, settings, prefix=settings.key_prefix)
     scheme = url.split("://", 1)[0]
     raise ValueError(f"GATEWAY_BROKER_URL: unsupported scheme {scheme!r}")
 

@@ -35,6 +35,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="never answer 429 (for benchmarks)",
     )
+    parser.add_argument(
+        "--webhook-target",
+        metavar="URL",
+        help="gateway base URL; webhooks go to URL/webhooks/<provider> "
+        "(default: only to subscriptions made through the provider APIs)",
+    )
+    parser.add_argument(
+        "--live-speed",
+        type=float,
+        default=0.0,
+        help="move objects along on their own; 1 = a few changes every 5 s, "
+        "0 = off (default)",
+    )
     return parser.parse_args(argv)
 
 
@@ -43,6 +56,8 @@ async def serve(args: argparse.Namespace) -> None:
         seed=args.seed,
         latency_ms=args.latency_ms,
         rate_limits=not args.no_rate_limits,
+        webhook_target=args.webhook_target,
+        live_speed=max(0.0, args.live_speed),
     )
     runner = web.AppRunner(create_sandbox(config), access_log=None)
     await runner.setup()

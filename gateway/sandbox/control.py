@@ -22,12 +22,12 @@ _FAULT_FIELDS = ("provider", "method", "path", "fault", "times", "retryAfter")
 _ADVANCE_FIELDS = ("provider", "type", "id")
 
 
-def _error(exc: ControlError) -> web.Response:
+def error_response(exc: ControlError) -> web.Response:
     body = {"errors": [{"code": exc.code, "message": exc.message, "field": exc.field}]}
     return web.json_response(body, status=exc.status)
 
 
-async def _body(request: web.Request, allowed: tuple[str, ...]) -> dict[str, Any]:
+async def read_body(request: web.Request, allowed: tuple[str, ...]) -> dict[str, Any]:
     try:
         body = json.loads(await request.read())
     except (ValueError, UnicodeDecodeError):
@@ -40,7 +40,7 @@ async def _body(request: web.Request, allowed: tuple[str, ...]) -> dict[str, Any
     return body
 
 
-def _whole(value: Any, field: str, minimum: int) -> int:
+def whole(value: Any, field: str, minimum: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise ControlError(
             400, "INVALID_FIELD", f"{field} must be an integer >= {minimum}", field
@@ -99,11 +99,18 @@ class ControlSurface:
             for slug, sim in self._sandbox.providers.items()
             if self._scope in (None, slug)
         }
+        config = self._sandbox.config
         return web.json_response(
             {
                 "providers": providers,
                 "settings": self._sandbox.settings.to_json(),
                 "lastSeq": self._sandbox.log.last_seq,
+                "webhooks": {
+                    "target": config.webhook_target,
+                    "secrets": dict(config.webhook_secrets),
+                    "authHeader": config.webhook_auth_header,
+                    "liveSpeed": config.live_speed,
+                },
             }
         )
 
@@ -112,9 +119,9 @@ class ControlSurface:
             provider = self._provider(request.query.get("provider"), required=False)
             since = int(request.query.get("since", "0"))
         except ControlError as exc:
-            return _error(exc)
+            return error_response(exc)
         except ValueError:
-            return _error(
+            return error_response(
                 ControlError(400, "INVALID_FIELD", "since must be an integer", "since")
             )
         entries = self._sandbox.log.entries(provider, since)
@@ -138,7 +145,7 @@ class ControlSurface:
 
     async def patch_settings(self, request: web.Request) -> web.Response:
         try:
-            body = await _body(request, _SETTINGS_FIELDS)
+            body = await read_body(request, _SETTINGS_FIELDS)
             latency = body.get("latencyMs", self._sandbox.settings.latency_ms)
             if (
                 isinstance(latency, bool)
@@ -154,7 +161,7 @@ class ControlSurface:
                     400, "INVALID_FIELD", "rateLimits must be a boolean", "rateLimits"
                 )
         except ControlError as exc:
-            return _error(exc)
+            return error_response(exc)
         self._sandbox.settings.latency_ms = float(latency)
         self._sandbox.settings.rate_limits = rate_limits
         return web.json_response(self._sandbox.settings.to_json())
@@ -162,7 +169,7 @@ class ControlSurface:
     async def add_fault(self, request: web.Request) -> web.Response:
         """`times` defaults to 1 when omitted; an explicit null means until cleared."""
         try:
-            body = await _body(request, _FAULT_FIELDS)
+            body = await read_body(request, _FAULT_FIELDS)
             provider = self._provider(body.get("provider"), required=True)
             assert provider is not None
             fault = body.get("fault")
@@ -180,14 +187,16 @@ class ControlSurface:
             if not isinstance(path, str) or not path:
                 raise ControlError(400, "INVALID_FIELD", "path must be a glob", "path")
             times = body.get("times", 1)
-            times = None if times is None else _whole(times, "times", 1)
-            retry_after = _whole(
+            times = None if times is None else whole(times, "times", 1)
+            retry_after = whole(
                 body.get("retryAfter", DEFAULT_RETRY_AFTER), "retryAfter", 0
             )
         except FaultSpecError as exc:
-            return _error(ControlError(400, "INVALID_FIELD", exc.message, exc.field))
+            return error_response(
+                ControlError(400, "INVALID_FIELD", exc.message, exc.field)
+            )
         except ControlError as exc:
-            return _error(exc)
+            return error_response(exc)
         rule = self._sandbox.faults.add(
             provider,
             None if method in (None, "*") else method.upper(),
@@ -210,12 +219,14 @@ class ControlSurface:
     async def remove_fault(self, request: web.Request) -> web.Response:
         raw = request.match_info["ruleId"]
         if not raw.isdigit() or not self._sandbox.faults.remove(int(raw), self._scope):
-            return _error(ControlError(404, "NOT_FOUND", f"No fault rule {raw}"))
+            return error_response(
+                ControlError(404, "NOT_FOUND", f"No fault rule {raw}")
+            )
         return web.Response(status=204)
 
     async def advance(self, request: web.Request) -> web.Response:
         try:
-            body = await _body(request, _ADVANCE_FIELDS)
+            body = await read_body(request, _ADVANCE_FIELDS)
             provider = self._provider(body.get("provider"), required=True)
             assert provider is not None
             kind, object_id = body.get("type"), body.get("id")
@@ -225,7 +236,7 @@ class ControlSurface:
                 raise ControlError(400, "INVALID_FIELD", "id is required", "id")
             result = self._sandbox.providers[provider].advance(kind, object_id)
         except ControlError as exc:
-            return _error(exc)
+            return error_response(exc)
         return web.json_response(result)
 
 

@@ -1,7 +1,7 @@
 """State-change events raised by simulated providers, and the hook listeners use.
 
-Nothing is delivered over HTTP yet: a later webhook emitter subscribes here,
-signs each event in its provider's dialect and POSTs it to the gateway.
+The webhook emitter (emitter.py) subscribes here and turns each event into
+its provider's signed HTTP deliveries.
 """
 
 from __future__ import annotations

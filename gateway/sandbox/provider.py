@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from .deliveries import Outgoing
+    from .events import SandboxEvent
     from .faults import Fault
 
 
@@ -51,4 +53,17 @@ class ProviderSim(Protocol):
     def fault_response(self, request: web.Request, fault: Fault) -> web.Response:
         """A status fault (404, 409, 429, 500, 503, timeout -> 504) in the provider's
         own error format."""
+        ...
+
+    def webhook_deliveries(
+        self, event: SandboxEvent, gateway_url: str | None
+    ) -> list[Outgoing]:
+        """The requests this provider sends for `event`: one to `gateway_url`
+        (when given and the event is one the provider's webhooks carry) and
+        one per matching subscription made through its API. Ids, timestamps
+        and signatures are fixed here, once per event."""
+        ...
+
+    def live_candidates(self) -> dict[str, list[str]]:
+        """Ids the live clock may advance, by advance type, in a stable order."""
         ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,8 @@ class Sandbox:
         self.events = EventHub()
         self.clock = WorldClock(config.anchor, config.clock)
         self.providers: dict[str, ProviderSim] = {}
+        # Services beside the providers (emitter, live clock) that restart too.
+        self.on_reset: list[Callable[[], None]] = []
         self._stopping = asyncio.Event()
 
     def add_provider(self, provider: ProviderSim) -> None:
@@ -57,6 +60,8 @@ class Sandbox:
         self.faults.clear()
         for provider in self.providers.values():
             provider.reset()
+        for hook in self.on_reset:
+            hook()
 
     def stop(self) -> None:
         self._stopping.set()

@@ -577,6 +577,7 @@ def test_capabilities_are_declared() -> None:
         Capability.CANCEL_PURCHASE_ORDER,
         Capability.CLOSE_PURCHASE_ORDER,
         Capability.ATTACHMENTS,
+        Capability.WEBHOOKS,
     }
 
 

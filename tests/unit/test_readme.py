@@ -24,7 +24,7 @@ def variables(model: type[BaseModel], prefix: str) -> set[str]:
     names: set[str] = set()
     for name, field in model.model_fields.items():
         annotation = field.annotation
-        if name == "providers":
+        if name == "providers" and model is Settings:
             names |= variables(ProviderSettings, f"{prefix}PROVIDERS__<SLUG>__")
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
             names |= variables(annotation, f"{prefix}{name.upper()}__")

@@ -22,6 +22,9 @@ The dialect, in short:
   `correlationId` (a repeat is a replay); files are PUT under a key made from
   it; attachments carry it as a label that is looked for before posting.
 - 100 calls per 60 s per token.
+- Webhooks are signed: `X-Flexe-Signature: sha256=<HMAC-SHA256 of
+  "<X-Flexe-Timestamp>.<raw body>">`, refused beyond 300 s either way; the
+  envelope is `{id, type, createdAt, data}`.
 
 Modules: `client.py` (the adapter), `api.py` (paging, chunking, writes),
 `wire.py` (Flexe's JSON), `mapping.py` (to the domain, status maps, error
@@ -29,8 +32,9 @@ bodies), `bodies.py` (request bodies), `fields.py` (Flexe's 422 fields to input
 paths), `refs.py` (retail ids, keys made from idempotency keys), `writes.py`
 (order and line writes: F3, F4, F8, F9), `retail.py` (retail fulfillment
 orders), `inbound.py` (inbound shipments), `inventory.py` (stock by SKU),
-`attachments.py` (files and attachments), `by_sku.py` (orders by SKU,
-through their lines).
+`attachments.py` (files and attachments), `shipments.py` (F16 reads),
+`by_sku.py` (orders by SKU, through their lines), `webhooks.py` (signature
+check, event type -> domain event), `webhook_wire.py` (webhook JSON).
 """
 
 from gateway.providers.flexe.client import FlexeProvider

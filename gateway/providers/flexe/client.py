@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from gateway.models import (
     AllocationError,
     Attachment,
     AttachmentCreate,
+    EventBase,
     InboundShipment,
     InboundShipmentCreate,
     InventoryLevel,
@@ -39,6 +41,8 @@ from gateway.providers.flexe import (
     mapping,
     refs,
     retail,
+    shipments,
+    webhooks,
     wire,
     writes,
 )
@@ -80,6 +84,7 @@ class FlexeProvider(ProviderBase):
             Capability.ORDER_LINE_WRITES,
             Capability.CREATE_INBOUND_SHIPMENT,
             Capability.CREATE_ATTACHMENT,
+            Capability.WEBHOOKS,
         }
     )
 
@@ -88,7 +93,10 @@ class FlexeProvider(ProviderBase):
         settings: ProviderSettings,
         session: aiohttp.ClientSession,
         retry: RetrySettings,
+        *,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`clock` (epoch seconds) is what webhook timestamps are checked against."""
         token = settings.token.get_secret_value() if settings.token else ""
         self.upstream = Upstream(
             self.slug,
@@ -100,6 +108,9 @@ class FlexeProvider(ProviderBase):
         )
         self.api = FlexeApi(self.upstream, settings.max_batch_size, settings.page_size)
         self._fan_out = asyncio.Semaphore(FAN_OUT)
+        secret = settings.webhook_secret
+        self._webhook_secret = secret.get_secret_value() if secret else None
+        self._clock = clock
 
     async def get_orders(self, ids: Sequence[str]) -> Mapping[str, Order]:
         outbound, retail_ids = refs.split(ids)
@@ -187,24 +198,10 @@ class FlexeProvider(ProviderBase):
     async def get_shipments(
         self, order_ids: Sequence[str]
     ) -> Mapping[str, list[Shipment]]:
-        result: dict[str, list[Shipment]] = {order_id: [] for order_id in order_ids}
-        outbound, _ = refs.split(order_ids)
-        pages = await self.api.batched(
-            "/v2/shipments", "orderIds", outbound, wire.ShipmentPage
-        )
-        for shipment, raw in items(pages, "shipments"):
-            if shipment.orderId is not None:
-                result.setdefault(shipment.orderId, []).append(
-                    mapping.to_shipment(shipment, raw)
-                )
-        return result
+        return await shipments.by_orders(self.api, order_ids)
 
     async def get_shipments_by_id(self, ids: Sequence[str]) -> Mapping[str, Shipment]:
-        pages = await self.api.batched("/v2/shipments", "ids", ids, wire.ShipmentPage)
-        return {
-            shipment.id: mapping.to_shipment(shipment, raw)
-            for shipment, raw in items(pages, "shipments")
-        }
+        return await shipments.by_ids(self.api, ids)
 
     async def list_shipments(
         self, filter: ShipmentFilter, page: PageRequest
@@ -213,20 +210,7 @@ class FlexeProvider(ProviderBase):
             # F16 has no date filter and its shipments carry no creation or
             # update time, so the filter cannot be applied even to a page.
             raise self.unsupported("filter shipments by creation or update time")
-        params = {"pageSize": str(min(page.size, MAX_PAGE_SIZE))}
-        if filter.order_ids:
-            params["orderIds"] = ",".join(filter.order_ids)
-        if page.cursor:
-            params["continuationToken"] = page.cursor
-        data = await self.api.get("/v2/shipments", params)
-        parsed = self.api.validate(wire.ShipmentPage, data)
-        return Page(
-            items=[
-                mapping.to_shipment(s, r) for s, r in pairs(parsed, data, "shipments")
-            ],
-            next_cursor=parsed.continuationToken,
-            total=parsed.total,
-        )
+        return await shipments.list_page(self.api, filter, page)
 
     async def get_inventory(
         self, skus: Sequence[str]
@@ -288,6 +272,14 @@ class FlexeProvider(ProviderBase):
         if refs.retail_shipment_id(order_id) is not None:
             raise self.unsupported("attach documents to retail fulfillment orders")
         return await attachments.create(self.api, order_id, data, idempotency_key)
+
+    # Webhooks ------------------------------------------------------------------
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
+        webhooks.verify(headers, body, self._webhook_secret, self._clock())
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[EventBase]:
+        return webhooks.parse(body, headers)
 
     async def ping(self) -> None:
         await self.api.get("/v2/orders", {"pageSize": "1"})

@@ -21,10 +21,16 @@ The dialect, in short:
   on another host, which takes the PDF by PUT (`attachments.py`).
 - Writes carry `idempotency-key`, which LAPI honours, so they are retried safely.
 - Token bucket of 10 requests/s, burst 20.
+- Webhooks are unsigned and untimed: a delivery proves itself with the
+  subscription's credential (a token header, or HTTP Basic). The body is the
+  feed event flattened: `logisticsEventId`, `logisticsEventType`,
+  `logisticsEventTime`, `logisticsAccountId` beside the payload's fields.
 
 Modules: `client.py`, `orders.py`, `listing.py`, `stock.py`, `attachments.py`,
 `api.py`, `wire.py`, `mapping*.py`, `status.py`, `problems.py`, `bodies.py`,
-`fields.py`.
+`fields.py`, `catalog.py` (SKU map), `index*.py`, `sync.py` and `feed.py` (the
+order index and the events feed that fills it), `webhooks.py` (credential
+check, event type -> domain event), `webhook_wire.py` (webhook JSON).
 """
 
 from gateway.providers.flexport_logistics.client import FlexportLogisticsProvider

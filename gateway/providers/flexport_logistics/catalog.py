@@ -63,6 +63,12 @@ class CatalogCache:
             assert self._catalog is not None
             return self._catalog
 
+    def cached(self) -> Catalog | None:
+        """The last catalogue loaded, however old, without a call; None before the
+        first load. For code that cannot wait (webhook parsing): a SKU's
+        merchant SKU seldom changes, and one newer than the walk is unknown."""
+        return self._catalog
+
     def _fresh(self) -> bool:
         return (
             self._catalog is not None and self._clock() - self._loaded_at < self.ttl_s

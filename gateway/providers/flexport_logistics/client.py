@@ -6,7 +6,9 @@ LAPI has no batch read for orders, so `get_orders` fans out single GETs
 `get_shipments` reuse it. LAPI cannot list orders either: `list_orders` pages
 the order index (index.py), which `sync.py` fills from the events feed.
 Documents are uploaded to B2B shipments (attachments.py). LAPI has no endpoint
-that changes an order, so `update_order` stays NotSupported.
+that changes an order, so `update_order` stays NotSupported. Webhooks are
+checked against the subscription's credential and mapped in webhooks.py; the
+order events among them also go into the index at once (`IndexSync.apply_soon`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from gateway.http import Upstream
 from gateway.models import (
     Attachment,
     AttachmentCreate,
+    EventBase,
     InboundShipment,
     InventoryLevel,
     Order,
@@ -44,6 +47,7 @@ from gateway.providers.flexport_logistics import (
     problems,
     refs,
     stock,
+    webhooks,
 )
 from gateway.providers.flexport_logistics.api import LapiApi
 from gateway.providers.flexport_logistics.catalog import CatalogCache
@@ -80,6 +84,7 @@ class FlexportLogisticsProvider(ProviderBase):
             Capability.CREATE_ORDER,
             Capability.CANCEL_ORDER,
             Capability.CREATE_ATTACHMENT,
+            Capability.WEBHOOKS,
         }
     )
 
@@ -111,6 +116,10 @@ class FlexportLogisticsProvider(ProviderBase):
         self.index: OrderIndex = index if index is not None else MemoryOrderIndex()
         self.orders = OrderReader(self.api, self.catalog, self.index)
         self.sync = IndexSync(self.api, self.index, poll_interval_s)
+        secret = settings.webhook_secret
+        self._webhook_secret = secret.get_secret_value() if secret else None
+        self._webhook_username = settings.webhook_username
+        self._webhook_header = settings.webhook_auth_header
 
     async def start(self) -> None:
         self.sync.start()
@@ -242,6 +251,22 @@ class FlexportLogisticsProvider(ProviderBase):
         self, numbers: Sequence[str]
     ) -> Mapping[str, list[InboundShipment]]:
         return await stock.inbound_by_po_number(self.api, numbers)
+
+    # Webhooks -------------------------------------------------------------------
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
+        # LAPI signs no body and no time: the credential is the whole check.
+        webhooks.verify(
+            headers,
+            secret=self._webhook_secret,
+            username=self._webhook_username,
+            token_header=self._webhook_header,
+        )
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[EventBase]:
+        event = webhooks.decode(body)
+        self.sync.apply_soon([event])
+        return webhooks.to_events(event, self.catalog.cached())
 
     async def ping(self) -> None:
         await self.api.get("/products", {"limit": "1"})

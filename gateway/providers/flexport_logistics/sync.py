@@ -6,6 +6,12 @@ new, from where the last run stopped when it is shared or restarted), then
 again every `poll_interval_s`. Failures are logged and retried; nothing
 escapes the task. `ready()` is what a list awaits: it returns once one
 complete read has succeeded, doing that read itself if it must.
+
+Webhooks carry the same events sooner: `apply_soon` merges them into the index
+in the background, through the same `feed.to_entry`. They only make the index
+current earlier; the feed still brings every event, so one that is lost here
+(an upsert that fails) arrives with the next poll, and merging makes the
+repeat harmless.
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Sequence
 
 from gateway.errors import Rejected
-from gateway.providers.flexport_logistics import feed
+from gateway.providers.flexport_logistics import feed, wire
 from gateway.providers.flexport_logistics.api import LapiApi
 from gateway.providers.flexport_logistics.feed import FeedPosition
-from gateway.providers.flexport_logistics.index import OrderIndex
+from gateway.providers.flexport_logistics.index import IndexEntry, OrderIndex
 
 log = logging.getLogger("gateway.providers.flexport_logistics")
 
@@ -38,6 +45,9 @@ class IndexSync:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._read_at: float | None = None
+        # Held so they are not collected before they finish (asyncio keeps
+        # only weak references to tasks).
+        self._pending: set[asyncio.Task[None]] = set()
 
     @property
     def caught_up(self) -> bool:
@@ -54,6 +64,35 @@ class IndexSync:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self.settle()
+
+    def apply_soon(self, events: Sequence[wire.Event]) -> None:
+        """Merge what these (webhook) events say about orders into the index,
+        in a background task; without a running loop, leave them to the feed."""
+        entries = [e for e in map(feed.to_entry, events) if e is not None]
+        if not entries:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            log.debug("no event loop; the feed will bring these events")
+            return
+        task = loop.create_task(self._upsert(entries), name="lapi-index-webhook")
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def settle(self) -> None:
+        """Wait until every upsert `apply_soon` started has finished."""
+        while self._pending:
+            await asyncio.gather(*self._pending)
+
+    async def _upsert(self, entries: list[IndexEntry]) -> None:
+        try:
+            await self.index.upsert(entries)
+        except Exception:
+            # A Redis outage must not surface in a webhook answer; the feed
+            # brings these events again.
+            log.exception("updating the LAPI order index from a webhook failed")
 
     async def ready(self) -> None:
         """Return once the index has read the feed to its end at least once.

@@ -16,12 +16,15 @@ The dialect, in short:
 - Errors are `/api/error` (`status`, `code`, `message`); every 422 has the same
   code, so `messages.py` reads illegal transitions out of the message.
 - 5 requests/s, burst 10.
+- Webhooks are the bare `/event` object, signed over the raw body:
+  `X-Hub-Signature-256: sha256=<hex>` (the SHA-1 `X-Hub-Signature` is
+  ignored). No timestamp is signed; the event `id` dedupes replays.
 
 Modules: `client.py`, `api.py` (envelope, paging, fan-out), `listing.py`,
 `attachments.py` (PO → bookings → shipments → documents), `writes.py` (V3
 writes, update guards), `merge.py` (patch over replace), `wire.py`,
 `mapping.py`, `messages.py`, `bodies.py`, `fields.py` (field errors → input
-paths).
+paths), `webhooks.py` (signature check, PO event type -> domain event).
 """
 
 from gateway.providers.flexport_v3.client import FlexportV3Provider

@@ -20,7 +20,8 @@ semaphore, inside the Upstream token bucket). Request counts, per method:
   it in between (writes.py).
 * `get_attachments`: see `attachments.py`.
 
-Writes live in `writes.py`, their field maps in `fields.py`.
+Writes live in `writes.py`, their field maps in `fields.py`; webhooks (which
+cost no request) in `webhooks.py`.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from gateway.providers.base import (
     ProviderBase,
     PurchaseOrderFilter,
 )
-from gateway.providers.flexport_v3 import listing, mapping, wire
+from gateway.providers.flexport_v3 import listing, mapping, webhooks, wire
 from gateway.providers.flexport_v3.api import (
     EXPAND,
     MAX_PER,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from gateway.locks import Locks
     from gateway.models import (
         Attachment,
+        EventBase,
         PurchaseOrderCreate,
         PurchaseOrderUpdate,
     )
@@ -76,6 +78,7 @@ class FlexportV3Provider(ProviderBase):
             Capability.CANCEL_PURCHASE_ORDER,
             Capability.CLOSE_PURCHASE_ORDER,
             Capability.ATTACHMENTS,
+            Capability.WEBHOOKS,
         }
     )
 
@@ -105,6 +108,8 @@ class FlexportV3Provider(ProviderBase):
         self.api = FlexportV3Api(self.upstream)
         self.locks: Locks = locks if locks is not None else LocalLocks()
         self.writer = PurchaseOrderWriter(self.upstream, self.api, self.locks)
+        secret = settings.webhook_secret
+        self._webhook_secret = secret.get_secret_value() if secret else None
 
     async def close(self) -> None:
         await self.locks.aclose()
@@ -246,6 +251,15 @@ class FlexportV3Provider(ProviderBase):
 
     async def close_purchase_order(self, id: str) -> PurchaseOrder:
         return await self.writer.set_status(id, PurchaseOrderStatus.CLOSED)
+
+    # Webhooks --------------------------------------------------------------------
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> None:
+        # v3 signs no timestamp: no clock is involved (see webhooks.py).
+        webhooks.verify(headers, body, self._webhook_secret)
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[EventBase]:
+        return webhooks.parse(body)
 
     async def ping(self) -> None:
         await self.api.data("/purchase_orders", [("per", "1")])

@@ -146,3 +146,27 @@ class Booking(Wire):
     status: str | None = None
     purchase_order: RefObject | None = None
     shipment: RefObject | None = None
+
+
+class EventContext(Wire):
+    """`/order_management_event_data/<action>_context`."""
+
+    purchase_order_version_id: str | None = None
+
+
+class PurchaseOrderEventData(Wire):
+    """`/order_management_event_data`: the PO header as it was at the event."""
+
+    context: EventContext | None = None
+    purchase_order: PurchaseOrder
+
+
+class Event(Wire):
+    """`/event`: a webhook body as it is (no further envelope), and a V7 item."""
+
+    id: str = Field(min_length=1)
+    type: str
+    version: int | None = None
+    created_at: datetime | None = None
+    occurred_at: datetime | None = None
+    data: dict[str, Any] = Field(default_factory=dict)

@@ -187,6 +187,33 @@ def advance_inbound(st: FlexeState, shipment: InboundShipment, at: datetime) -> 
             },
             at,
         )
+        _stock_in(st, shipment, at)
     else:
         raise NotAdvanceable(f"Inbound shipment {shipment.id} is {shipment.state}")
     shipment.updated_at = at
+
+
+def _stock_in(st: FlexeState, shipment: InboundShipment, at: datetime) -> None:
+    """Received units join the reservation's stock (F15), one inventory.updated
+    per item; a SKU with no stock record at the reservation is not tracked."""
+    records = {(r.sku, r.reservation_id): r for r in st.inventory}
+    for item in shipment.items:
+        record = records.get((item.sku, shipment.reservation_id))
+        if record is None:
+            continue
+        record.on_hand += item.quantity
+        record.last_updated_at = at
+        st.emit(
+            "inventory.updated",
+            {
+                "sku": record.sku,
+                "reservationId": record.reservation_id,
+                # The {amount, unit} pairs F15 uses for the same two fields.
+                "quantity_on_hand": {"amount": record.on_hand, "unit": record.unit},
+                "quantity_available": {
+                    "amount": record.on_hand - record.allocated,
+                    "unit": record.unit,
+                },
+            },
+            at,
+        )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..events import SandboxEvent
 from ..provider import ControlError
+from . import delivery
 from .app import SLUG, build_app
 from .errors import problem_response
 from .inbound import advance_inbound
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from aiohttp import web
 
+    from ..deliveries import Outgoing
     from ..faults import Fault
     from ..runtime import Sandbox
 
@@ -33,6 +35,9 @@ _FAULTS = {
     "timeout": (504, "GATEWAY_TIMEOUT", "The request timed out"),
 }
 ADVANCE_TYPES = ("order", "inbound_shipment", "retail_fulfillment_order")
+# What the live clock moves on: a shipped order's next step (delivery) and
+# inbound receipts change nothing an order board shows.
+_LIVE_STATES = ("new", "allocated", "in_progress")
 
 
 class FlexeSim:
@@ -115,6 +120,22 @@ class FlexeSim:
             "id": object_id,
             "previousState": previous,
             "state": state,
+        }
+
+    def webhook_deliveries(
+        self, event: SandboxEvent, gateway_url: str | None
+    ) -> list[Outgoing]:
+        return delivery.deliveries(event, self.state, self._sandbox.config, gateway_url)
+
+    def live_candidates(self) -> dict[str, list[str]]:
+        st = self.state
+        return {
+            "order": sorted(
+                o.id for o in st.orders.values() if o.state in _LIVE_STATES
+            ),
+            "retail_fulfillment_order": sorted(
+                r.shipment_id for r in st.retail.values() if r.state in _LIVE_STATES
+            ),
         }
 
     def fault_response(self, request: web.Request, fault: Fault) -> web.Response:

@@ -1,4 +1,4 @@
-"""F19: webhook subscriptions (stored now; a later emitter delivers to them)."""
+"""F19: webhook subscriptions; the emitter delivers matching events to them."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..events import SandboxEvent
 from ..provider import ControlError
-from . import inbound_machine, order_machine, outbound_machine
+from . import delivery, inbound_machine, order_machine, outbound_machine
 from .app import PREFIX, SLUG, build_app
 from .errors import problem_response
 from .idempotency import IdempotencyStore
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from aiohttp import web
 
+    from ..deliveries import Outgoing
     from ..faults import Fault
     from ..runtime import Sandbox
 
@@ -33,6 +34,11 @@ _FAULTS = {
     "timeout": (504, "The request timed out"),
 }
 ADVANCE_TYPES = ("outbound", "order", "inbound")
+# Statuses the live clock moves on from (inbounds stay with /_sandbox/advance).
+_LIVE = {
+    "outbound": ("PLANNED", "BOOKED", "IN_PROGRESS", "SHIPPED"),
+    "order": ("CREATED", "PROCESSING", "PICKED", "PACKED", "SHIPPED"),
+}
 
 
 class FlexportLogisticsSim:
@@ -117,6 +123,22 @@ class FlexportLogisticsSim:
             "id": object_id,
             "previousState": previous,
             "state": status,
+        }
+
+    def webhook_deliveries(
+        self, event: SandboxEvent, gateway_url: str | None
+    ) -> list[Outgoing]:
+        return delivery.deliveries(event, self.state, self._sandbox.config, gateway_url)
+
+    def live_candidates(self) -> dict[str, list[str]]:
+        st = self.state
+        outbounds = [
+            o.id for o in st.outbounds.values() if o.status in _LIVE["outbound"]
+        ]
+        orders = [o.id for o in st.orders.values() if o.status in _LIVE["order"]]
+        return {
+            "outbound": [str(i) for i in sorted(outbounds)],
+            "order": [str(i) for i in sorted(orders)],
         }
 
     def fault_response(self, request: web.Request, fault: Fault) -> web.Response:

@@ -1,4 +1,4 @@
-"""L17-L18: webhook subscriptions, one per event type (stored; not yet delivered)."""
+"""L17-L18: webhook subscriptions, one per event type; the emitter delivers to them."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..events import SandboxEvent
 from ..provider import ControlError
+from . import webhooks
 from .app import SLUG, build_app
 from .envelope import PREFIX
 from .errors import GATEWAY_TIMEOUT, SERVICE_UNAVAILABLE, error_response
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from aiohttp import web
 
+    from ..deliveries import Outgoing
     from ..faults import Fault
     from ..runtime import Sandbox
 
@@ -118,6 +120,16 @@ class FlexportV3Sim:
             "previousState": previous,
             "state": phase(po),
         }
+
+    def webhook_deliveries(
+        self, event: SandboxEvent, gateway_url: str | None
+    ) -> list[Outgoing]:
+        return webhooks.deliveries(event, self._sandbox.config, gateway_url)
+
+    def live_candidates(self) -> dict[str, list[str]]:
+        """Open POs: advance acknowledges, books, then closes them."""
+        ids = sorted(po.id for po in self.state.pos.values() if po.status == "open")
+        return {"purchase_order": [str(i) for i in ids]}
 
     def fault_response(self, request: web.Request, fault: Fault) -> web.Response:
         status, code, message = _FAULTS[fault.kind]

@@ -1,9 +1,8 @@
 """Webhook payloads and signatures in Flexport's dialect (providers.md 3.6, E8).
 
-Nothing is delivered yet. A later emitter subscribes to the sandbox events:
-for this provider `SandboxEvent.data` is already the whole `/event` body (the
-webhook payload is an Event and has no further envelope), so the emitter
-only has to `render` it, `sign` the bytes with the endpoint's secret and POST.
+For this provider `SandboxEvent.data` is already the whole `/event` body (the
+webhook payload is an Event and has no further envelope), so `deliveries`
+only has to `render` it and `sign` the bytes with the endpoint's secret.
 """
 
 from __future__ import annotations
@@ -11,14 +10,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..clock import iso
+from ..deliveries import Outgoing
 from .vocabulary import API_VERSION
 
 if TYPE_CHECKING:
     from ..config import SandboxConfig
+    from ..events import SandboxEvent
 
 Json = dict[str, Any]
 
@@ -93,3 +95,27 @@ def event_payload(
         "type": event_type,
         "data": data,
     }
+
+
+def deliveries(
+    event: SandboxEvent, config: SandboxConfig, gateway_url: str | None
+) -> list[Outgoing]:
+    """Endpoints are configured in Flexport's web app, not through the API (V8),
+    so the gateway's URL is the only target."""
+    if gateway_url is None:
+        return []
+    body = render(event.data)
+    headers = {"Content-Type": "application/json", **sign(secret_for(config), body)}
+    return [
+        Outgoing(
+            provider=SLUG,
+            type=event.type,
+            event_id=str(event.data["id"]),
+            delivery_id=str(uuid.uuid4()),
+            url=gateway_url,
+            method="POST",
+            headers=headers,
+            body=body,
+            target="gateway",
+        )
+    ]

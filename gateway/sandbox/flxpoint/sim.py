@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from aiohttp import web
 
+    from ..deliveries import Outgoing
     from ..faults import Fault
     from ..runtime import Sandbox
 
@@ -142,6 +143,22 @@ class FlxpointSim:
                 f"Fulfillment request {fr.id} is {advance_state(fr)}"
                 " and cannot advance",
             )
+
+    def webhook_deliveries(
+        self, event: SandboxEvent, gateway_url: str | None
+    ) -> list[Outgoing]:
+        """None: Flxpoint pushes nothing to a Source (providers.md 4.6)."""
+        return []
+
+    def live_candidates(self) -> dict[str, list[str]]:
+        """FRs to route, acknowledge or ship (shipping creates the shipments)."""
+        ids = sorted(
+            fr.id
+            for fr in self.state.frs.values()
+            if fr.status in ("Unprocessed", "Processing")
+            or (fr.status in SHIPPABLE_STATUSES and fr.open_units > 0)
+        )
+        return {"fulfillment_request": [str(i) for i in ids]}
 
     def fault_response(self, request: web.Request, fault: Fault) -> web.Response:
         status, message = _FAULTS[fault.kind]

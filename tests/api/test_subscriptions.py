@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -301,3 +302,25 @@ async def test_two_gateways_on_one_redis_broker_share_events(
     data = (await socket.next_data())["orderStatusChanged"]
     assert data["status"] == "SHIPPED"
     await socket.close()
+
+
+async def test_ping_is_answered_with_pong(gateway: Client) -> None:
+    socket = await Socket.open(gateway)
+    await socket.init()
+    await socket.send({"type": "ping", "payload": {"at": 1}})
+    for _ in range(5):
+        msg = await asyncio.wait_for(socket.ws.receive(), 5)
+        assert msg.type == aiohttp.WSMsgType.TEXT
+        if json.loads(msg.data)["type"] == "pong":
+            break
+    else:
+        raise AssertionError("no pong")
+    await socket.close()
+
+
+async def test_subscribe_before_connection_init_is_refused(gateway: Client) -> None:
+    socket = await Socket.open(gateway)
+    await socket.subscribe(ORDER_STATUS)
+    closed = await asyncio.wait_for(socket.ws.receive(), 5)
+    assert closed.type == aiohttp.WSMsgType.CLOSE
+    assert closed.data == 4401

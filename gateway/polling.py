@@ -1,16 +1,22 @@
 """The change poller: what providers that push nothing report as changed, as events.
 
-Every `interval_s`, each polled provider is asked `orders_changed_since(cursor)`
-and `shipments_changed_since(cursor)`. The answer is diffed against the status
-last seen per order and shipment (an LRU of `max_tracked` entries), and only
-real changes are published. A provider's first pass records a baseline and
-publishes nothing, so a restart does not replay the world.
+Every `interval_s`, each polled provider is asked `orders_changed_since(cursor)`,
+`shipments_changed_since(cursor)` and `purchase_orders_changed_since(cursor)`.
+The answer is diffed against the status last seen per order, shipment and
+purchase order (an LRU of `max_tracked` entries), and only real changes are
+published. A provider's first pass records a baseline and publishes nothing,
+so a restart does not replay the world. A method the provider does not support
+is not asked again; a provider that supports none of the three is not polled.
 
-Cost: a pass makes one call of each method per provider, and passes never
-overlap. For Flxpoint that is ⌊n/100⌋ + 1 X1 requests plus ⌊m/100⌋ + 1 X7
-requests, where n FRs and m shipments were updated since the cursor: 2
+Cost: a pass makes one call of each supported method per provider, and passes
+never overlap. For Flxpoint that is ⌊n/100⌋ + 1 X1 requests plus ⌊m/100⌋ + 1
+X7 requests, where n FRs and m shipments were updated since the cursor: 2
 requests a pass while fewer than 100 of each changed in the window. The
 baseline's window is everything (the sandbox's 200 FRs and 98 shipments: 4).
+Flexport v3 pushes webhooks and is polled only when named in `providers`, as
+their fallback: its purchase orders, ⌊n/100⌋ + 1 plus ⌊m/100⌋ + 1 V1 requests
+for n live and m archived (cancelled) POs updated in the window (the sandbox's
+baseline of 53 live and 7 archived: 2).
 A failed request also makes the Upstream's retries (GATEWAY_RETRY__MAX_RETRIES),
 and then the provider backs off for one interval, doubling per failure.
 """
@@ -22,9 +28,10 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from gateway.broker import Broker
 from gateway.errors import NotSupported, ProviderError
@@ -32,9 +39,16 @@ from gateway.models import (
     EventBase,
     Order,
     OrderStatus,
-    OrderStatusEvent,
+    PurchaseOrder,
+    PurchaseOrderStatus,
     Shipment,
-    ShipmentEvent,
+)
+from gateway.poll_events import (
+    aware,
+    order_event,
+    purchase_order_event,
+    shipment_event,
+    shipment_raw,
 )
 from gateway.providers.base import Capability, Provider
 from gateway.settings import PollSettings
@@ -51,7 +65,11 @@ MAX_BACKOFF_S = 300.0
 """Longest wait before a failing provider is polled again (or one interval)."""
 
 Key = tuple[str, str, str]
-"""(provider, "order" or "shipment", id)."""
+"""(provider, "order", "shipment" or "purchase_order", id)."""
+KINDS = ("order", "shipment", "purchase_order")
+"""What a provider is asked for, one `…_changed_since` method each."""
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,6 +82,7 @@ class _Feed:
     newest: datetime | None = None
     baselined: bool = False
     skipped: bool = False
+    unsupported: set[str] = field(default_factory=set)
     failures: int = 0
     retry_at: float = 0.0
     published: int = 0
@@ -97,7 +116,7 @@ class ChangePoller:
 
     @property
     def tracked(self) -> int:
-        """Orders and shipments whose last seen status is remembered."""
+        """Orders, shipments and POs whose last seen status is remembered."""
         return len(self._seen)
 
     async def start(self) -> None:
@@ -141,17 +160,24 @@ class ChangePoller:
 
     async def _poll(self, feed: _Feed, started: float) -> int:
         feed.published = 0
+        provider = feed.provider
         try:
-            orders = await feed.provider.orders_changed_since(feed.cursor)
-            shipments = await feed.provider.shipments_changed_since(feed.cursor)
-            await self._diff(feed, orders, shipments)
-        except NotSupported:
-            feed.skipped = True
-            log.warning(
-                "%s cannot list what changed; not polled",
-                feed.slug,
-                extra={"provider": feed.slug},
+            orders = await self._read(feed, "order", provider.orders_changed_since)
+            shipments = await self._read(
+                feed, "shipment", provider.shipments_changed_since
             )
+            pos = await self._read(
+                feed, "purchase_order", provider.purchase_orders_changed_since
+            )
+            if len(feed.unsupported) == len(KINDS):
+                feed.skipped = True
+                log.warning(
+                    "%s cannot list what changed; not polled",
+                    feed.slug,
+                    extra={"provider": feed.slug},
+                )
+                return 0
+            await self._diff(feed, orders, shipments, pos)
         except ProviderError as exc:
             delay = self._back_off(feed, started, exc.retry_after)
             log.warning(
@@ -181,6 +207,21 @@ class ChangePoller:
                 feed.cursor = feed.newest - ran - OVERLAP
         return feed.published
 
+    async def _read(
+        self,
+        feed: _Feed,
+        kind: str,
+        changed_since: Callable[[datetime], Awaitable[list[T]]],
+    ) -> list[T]:
+        """What changed of one kind; nothing, from now on, if it is unsupported."""
+        if kind in feed.unsupported:
+            return []
+        try:
+            return await changed_since(feed.cursor)
+        except NotSupported:
+            feed.unsupported.add(kind)
+            return []
+
     def _back_off(
         self, feed: _Feed, started: float, retry_after: float | None
     ) -> float:
@@ -192,7 +233,11 @@ class ChangePoller:
         return delay
 
     async def _diff(
-        self, feed: _Feed, orders: list[Order], shipments: list[Shipment]
+        self,
+        feed: _Feed,
+        orders: list[Order],
+        shipments: list[Shipment],
+        pos: list[PurchaseOrder],
     ) -> None:
         # Remembered only once published: a publish that fails is retried on
         # the next pass, which reads the same window again.
@@ -207,11 +252,21 @@ class ChangePoller:
             self._remember(key, seen)
         for shipment in shipments:
             key = (feed.slug, "shipment", shipment.id)
-            seen = (shipment.status.value, _raw(shipment), *shipment.tracking_numbers)
+            seen = (shipment.status.value, shipment_raw(shipment))
+            seen += tuple(shipment.tracking_numbers)
             if publish and self._seen.get(key) != seen:
                 await self._publish(feed, shipment_event(feed.slug, shipment))
             self._remember(key, seen)
+        for po in pos:
+            key = (feed.slug, "purchase_order", po.id)
+            seen = (po.status.value, po.raw_status)
+            last = self._seen.get(key)
+            if publish and last != seen:
+                was = PurchaseOrderStatus(last[0]) if last else None
+                await self._publish(feed, purchase_order_event(feed.slug, po, was))
+            self._remember(key, seen)
         stamps = [o.updated_at for o in orders] + [s.updated_at for s in shipments]
+        stamps += [po.updated_at for po in pos]
         newest = _newest(stamps)
         if newest is not None and (feed.newest is None or newest > feed.newest):
             feed.newest = newest
@@ -242,55 +297,5 @@ def _chosen(providers: Mapping[str, Provider], settings: PollSettings) -> list[s
     return [slug for slug in dict.fromkeys(settings.providers) if slug in providers]
 
 
-def order_event(
-    slug: str, order: Order, previous: OrderStatus | None
-) -> OrderStatusEvent:
-    """The event for an order seen in a new status (`previous` None: new to us)."""
-    stamp = _stamp(order.updated_at)
-    return OrderStatusEvent(
-        provider=slug,
-        occurred_at=order.updated_at or datetime.now(UTC),
-        # The same change read by two instances gives the same key. Without an
-        # update stamp a status that comes back within the broker's dedupe
-        # window is not told apart from its first time.
-        dedupe_key=f"poll:order:{order.id}:{order.status.value}:{order.raw_status}:{stamp}",
-        order_id=order.id,
-        external_id=order.external_id,
-        previous_status=previous,
-        status=order.status,
-        raw_status=order.raw_status,
-    )
-
-
-def shipment_event(slug: str, shipment: Shipment) -> ShipmentEvent:
-    """The event for a shipment that is new, or moved on, or changed tracking."""
-    tracking = "+".join(shipment.tracking_numbers)
-    stamp = _stamp(shipment.updated_at)
-    return ShipmentEvent(
-        provider=slug,
-        occurred_at=shipment.updated_at or shipment.shipped_at or datetime.now(UTC),
-        dedupe_key=f"poll:shipment:{shipment.id}:{shipment.status.value}:"
-        f"{_raw(shipment)}:{tracking}:{stamp}",
-        shipment_id=shipment.id,
-        order_id=shipment.order_id,
-        status=shipment.status,
-        raw_status=_raw(shipment),
-        tracking_numbers=shipment.tracking_numbers,
-    )
-
-
-def _raw(shipment: Shipment) -> str:
-    return shipment.raw_status or shipment.status.value
-
-
-def _stamp(moment: datetime | None) -> str:
-    return "-" if moment is None else _aware(moment).isoformat()
-
-
 def _newest(stamps: Iterable[datetime | None]) -> datetime | None:
-    return max((_aware(s) for s in stamps if s is not None), default=None)
-
-
-def _aware(moment: datetime) -> datetime:
-    # A provider's naive stamp means UTC; mixing naive and aware cannot compare.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return max((aware(s) for s in stamps if s is not None), default=None)

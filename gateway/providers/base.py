@@ -348,6 +348,13 @@ class ProviderBase:
         """Every shipment updated at or after `updated_after`, oldest first."""
         raise self.unsupported("list what changed")
 
+    async def purchase_orders_changed_since(
+        self, updated_after: datetime
+    ) -> list[PurchaseOrder]:
+        """Every purchase order updated at or after `updated_after` (cancelled
+        ones too), oldest first."""
+        raise self.unsupported("list what changed")
+
     async def ping(self) -> None:
         """One cheap authenticated call; raises ProviderError when unreachable."""
         raise self.unsupported("answer a health check")

@@ -23,6 +23,8 @@ from gateway.models import (
     OrderLineCreate,
     OrderStatus,
     OrderStatusEvent,
+    PurchaseOrderStatus,
+    PurchaseOrderStatusEvent,
     Shipment,
     ShipmentCreate,
     ShipmentEvent,
@@ -31,6 +33,7 @@ from gateway.models import (
 )
 from gateway.polling import EPOCH, OVERLAP, ChangePoller
 from gateway.providers.base import Capability, OrderFilter, PageRequest, ProviderBase
+from gateway.providers.flexport_v3 import FlexportV3Provider
 from gateway.providers.flxpoint import FlxpointProvider
 from gateway.settings import BrokerSettings, PollSettings
 from tests.conftest import FAST_RETRY, REDIS_URL, SandboxControl, provider_settings
@@ -41,6 +44,9 @@ SHIPMENTS = "/shipments"
 SEEDED_FRS = 200
 SEEDED_SHIPMENTS = 98
 PAGE = 100
+V3 = "flexport_v3"
+V3_POS = 60  # seed 7: 53 live, 7 cancelled (archived)
+V3_OPEN_ID = "171047"  # PO-10047: open, never acknowledged nor booked
 
 
 class FakeClock:
@@ -146,6 +152,8 @@ async def test_the_baseline_and_a_quiet_pass_publish_nothing(
     assert poller.tracked == SEEDED_FRS + SEEDED_SHIPMENTS
     assert await poller.poll_once() == 0
     assert recorder.events == []
+    # Flxpoint has no purchase orders: that alone does not stop its polling.
+    assert poller.polled == [SLUG]
 
 
 async def test_an_advanced_fr_publishes_one_status_change(
@@ -355,6 +363,71 @@ async def test_start_polls_in_the_background_until_aclose(
     await control.clear()
     await asyncio.sleep(0.3)
     assert await control.requests(SLUG) == []
+
+
+@pytest.fixture
+def v3(sandbox: TestServer, session: aiohttp.ClientSession) -> FlexportV3Provider:
+    # Just under the sandbox's bucket (5/s, burst 10), as in test_flexport_v3.
+    settings = provider_settings(sandbox, V3, rate_limit_per_s=4.5, rate_limit_burst=9)
+    return FlexportV3Provider(settings, session, FAST_RETRY)
+
+
+async def test_flexport_v3_purchase_orders_are_polled_when_named(
+    v3: FlexportV3Provider,
+    broker: MemoryBroker,
+    clock: FakeClock,
+    control: SandboxControl,
+    recorder: Recorder,
+) -> None:
+    # It pushes webhooks: polled only when named, as their fallback.
+    assert make_poller({V3: v3}, broker, clock).polled == []
+    poller = make_poller({V3: v3}, broker, clock, providers=[V3])
+    assert await poller.poll_once() == 0
+    assert poller.tracked == V3_POS
+    await control.clear()
+    clock.advance(10)
+    assert await poller.poll_once() == 0
+    listed = [r for r in await control.requests(V3) if r["path"] == "/purchase_orders"]
+    assert len(listed) == 2  # the live walk and the archived one
+    closed = await v3.close_purchase_order(V3_OPEN_ID)
+    assert closed.status is PurchaseOrderStatus.CLOSED
+    clock.advance(10)
+    assert await poller.poll_once() == 1
+    [event] = recorder.events
+    assert isinstance(event, PurchaseOrderStatusEvent)
+    assert (event.provider, event.purchase_order_id, event.number) == (
+        V3,
+        V3_OPEN_ID,
+        closed.number,
+    )
+    assert (event.previous_status, event.status) == (
+        PurchaseOrderStatus.OPEN,
+        PurchaseOrderStatus.CLOSED,
+    )
+    assert event.raw_status == closed.raw_status
+    assert event.dedupe_key.startswith(
+        f"poll:purchase_order:{V3_OPEN_ID}:CLOSED:{closed.raw_status}:"
+    )
+    clock.advance(10)
+    assert await poller.poll_once() == 0
+    assert len(recorder.events) == 1
+    assert poller.polled == [V3]
+
+
+async def test_a_cancelled_purchase_order_is_read_from_the_archive(
+    v3: FlexportV3Provider, broker: MemoryBroker, clock: FakeClock, recorder: Recorder
+) -> None:
+    poller = make_poller({V3: v3}, broker, clock, providers=[V3])
+    await poller.poll_once()
+    await v3.cancel_purchase_order(V3_OPEN_ID)
+    clock.advance(10)
+    assert await poller.poll_once() == 1
+    [event] = recorder.events
+    assert isinstance(event, PurchaseOrderStatusEvent)
+    assert (event.previous_status, event.status) == (
+        PurchaseOrderStatus.OPEN,
+        PurchaseOrderStatus.CANCELLED,
+    )
 
 
 # Selection, cursor and memory, with an in-memory provider --------------------------

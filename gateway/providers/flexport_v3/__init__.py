@@ -21,6 +21,7 @@ The dialect, in short:
   ignored). No timestamp is signed; the event `id` dedupes replays.
 
 Modules: `client.py`, `api.py` (envelope, paging, fan-out), `listing.py`,
+`changes.py` (POs updated since a moment, for the poller),
 `attachments.py` (PO → bookings → shipments → documents), `writes.py` (V3
 writes, update guards), `merge.py` (patch over replace), `wire.py`,
 `mapping.py`, `messages.py`, `bodies.py`, `fields.py` (field errors → input

@@ -8,6 +8,7 @@ semaphore, inside the Upstream token bucket). Request counts, per method:
   more per number not found among live POs (`f.archived_at.exists=true`:
   cancelled POs are archived and hidden otherwise).
 * `list_purchase_orders`: 1 V1 call per page.
+* `purchase_orders_changed_since`: every page of two V1 walks (`changes.py`).
 * `get_purchase_order_lines(n ids)`: n V4 calls (plus one per extra page of
   100). The lines are embedded in every PO this adapter returns
   (`PurchaseOrder.lines`), so the gateway needs this only for a bare id.
@@ -27,6 +28,7 @@ cost no request) in `webhooks.py`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from gateway.http import Upstream
@@ -39,7 +41,7 @@ from gateway.providers.base import (
     ProviderBase,
     PurchaseOrderFilter,
 )
-from gateway.providers.flexport_v3 import listing, mapping, webhooks, wire
+from gateway.providers.flexport_v3 import changes, listing, mapping, webhooks, wire
 from gateway.providers.flexport_v3.api import (
     EXPAND,
     MAX_PER,
@@ -205,6 +207,12 @@ class FlexportV3Provider(ProviderBase):
             next_cursor=None,
             total=len(newest),
         )
+
+    async def purchase_orders_changed_since(
+        self, updated_after: datetime
+    ) -> list[PurchaseOrder]:
+        # Not POLL_CHANGES: webhooks push these; polling is an opt-in fallback.
+        return await changes.purchase_orders_changed_since(self.api, updated_after)
 
     async def get_purchase_order_lines(
         self, purchase_order_ids: Sequence[str]

@@ -128,7 +128,12 @@ async def serve(settings: Settings) -> None:
             sandbox_url = f"http://{settings.sandbox_host}:{_bound_port(site)}"
             settings = point_at_sandbox(settings, sandbox_url, sandbox_config)
             sandbox_note = f" (sandbox providers at {sandbox_url})"
-        runner = web.AppRunner(create_app(settings), access_log=None)
+        # aiohttp waits this long for handlers in flight, then cancels them.
+        runner = web.AppRunner(
+            create_app(settings),
+            access_log=None,
+            shutdown_timeout=settings.shutdown_grace_s,
+        )
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()

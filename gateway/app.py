@@ -15,7 +15,7 @@ from gateway.broker import Broker, broker_from_url
 from gateway.cache import EntityCache, NullCache, cache_from_url
 from gateway.errors import ProviderError
 from gateway.event_effects import invalidation_hook
-from gateway.http import create_session
+from gateway.http import Upstream, create_session
 from gateway.polling import ChangePoller
 from gateway.providers import build_providers
 from gateway.providers.base import Provider
@@ -38,7 +38,13 @@ READY_TIMEOUT_S = 5.0
 def create_app(settings: Settings) -> web.Application:
     """The gateway application; providers, the HTTP session and the entity cache
     live in cleanup_ctx."""
-    app = web.Application(middlewares=[json_errors], client_max_size=1024**2)
+    # The outer bound; each GraphQL route answers its own limit with a JSON 413
+    # (gateway.view for /graphql, gateway.upload_view for /graphql/upload).
+    limits = settings.limits
+    app = web.Application(
+        middlewares=[json_errors],
+        client_max_size=max(limits.max_body_bytes, limits.max_upload_bytes),
+    )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_entity_cache)
     app.cleanup_ctx.append(_upstream)
@@ -62,6 +68,7 @@ def create_app(settings: Settings) -> web.Application:
         render_ide=graphiql.graphiql_response if settings.graphiql else None,
     )
     app.router.add_route("*", "/graphql", view)
+    app.on_shutdown.append(lambda _: view.close_sockets())
     app.router.add_route(
         "*",
         "/graphql/upload",
@@ -132,7 +139,11 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Every enabled provider answers an authenticated call."""
+    """Every enabled provider answers an authenticated call.
+
+    While some provider's circuit breaker is not closed, `circuits` gives each
+    provider's state (`closed`, `open`, `half_open`) next to the ping results.
+    """
     providers = request.app[PROVIDERS]
 
     async def check(provider: Provider) -> str:
@@ -149,10 +160,18 @@ async def readyz(request: web.Request) -> web.Response:
         slug.upper(): state for slug, state in zip(providers, results, strict=True)
     }
     ready = all(state == "ok" for state in states.values())
-    return _json(
-        {"status": "ready" if ready else "unavailable", "providers": states},
-        status=200 if ready else 503,
-    )
+    body: dict[str, object] = {
+        "status": "ready" if ready else "unavailable",
+        "providers": states,
+    }
+    circuits = {
+        slug.upper(): upstream.breaker.state
+        for slug, provider in providers.items()
+        if isinstance(upstream := getattr(provider, "upstream", None), Upstream)
+    }
+    if any(state != "closed" for state in circuits.values()):
+        body["circuits"] = circuits
+    return _json(body, status=200 if ready else 503)
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

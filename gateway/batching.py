@@ -19,6 +19,7 @@ from aiodataloader import DataLoader
 from gateway.cache.base import CacheKey, EntityCache, NullCache
 from gateway.cache.codec import Codec
 from gateway.cache.fetch import cached_fetch
+from gateway.cache.inflight import InFlight
 from gateway.errors import NotSupported
 from gateway.providers.base import Provider
 from gateway.settings import CacheSettings
@@ -61,6 +62,7 @@ class ProviderBatchLoader(DataLoader[K, Any], Generic[K, V]):
         *,
         bypass: bool = False,
         batch: bool = True,
+        inflight: InFlight | None = None,
     ) -> None:
         # batch=False (GATEWAY_BATCHING=false) sends one call per key: only for
         # measuring what batching saves.
@@ -75,6 +77,7 @@ class ProviderBatchLoader(DataLoader[K, Any], Generic[K, V]):
             else settings.ttl_for(self.entity)
         )
         self.bypass = bypass
+        self.inflight = inflight
 
     def cache_id(self, key: K) -> str:
         """The CacheKey `key` of a loader key: what the provider knows it by."""
@@ -132,6 +135,9 @@ class ProviderBatchLoader(DataLoader[K, Any], Generic[K, V]):
             bypass=self.bypass,
             encode=self.codec.encode,
             decode=self.codec.decode,
+            # A no-cache request reads fresh: it must not join a fetch that
+            # started before it was asked.
+            inflight=None if self.bypass else self.inflight,
         )
         return {by_cache_key[c]: value for c, value in values.items()}
 

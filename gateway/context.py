@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from gateway.broker import Broker
 from gateway.cache.base import EntityCache, NullCache
+from gateway.cache.inflight import InFlight
 from gateway.errors import NotSupported
 from gateway.ids import Ref
 from gateway.loaders import Loaders
@@ -34,6 +35,8 @@ class Context:
     """The client asked for fresh data (`Cache-Control: no-cache`)."""
     broker: Broker | None = None
     """Where subscriptions read change events from."""
+    inflight: InFlight | None = None
+    """Upstream fetches in progress in this process, shared by requests."""
 
     def provider(self, ref: Ref | str) -> Provider:
         """The adapter for a ref's provider; NotSupported if it is not enabled."""

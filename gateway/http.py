@@ -4,6 +4,11 @@ Retries happen here and nowhere else: GETs, and writes the caller marks replay-s
 (an idempotency key or a natural key guards them), are retried on 429/502/503/504
 and on transport errors, honouring `Retry-After`. Every non-2xx answer leaves this
 module as a ProviderError built by `errors.error_from_response`.
+
+Each provider's Upstream also has a retry budget (`retry_budget`: retries add at
+most `RetrySettings.budget_ratio` to its traffic) and a circuit breaker
+(`breaker`: after repeated failures, calls fail at once without a request).
+Retries pass the client-side rate limiter like first attempts.
 """
 
 from __future__ import annotations
@@ -21,14 +26,17 @@ import aiohttp
 import orjson
 
 from gateway import __version__
+from gateway.breaker import CircuitBreaker
 from gateway.errors import (
     ErrorParser,
+    ProviderError,
     ProviderResponseInvalid,
     ProviderUnavailable,
     RateLimited,
     error_from_response,
 )
 from gateway.ratelimit import TokenBucket
+from gateway.retry_budget import RetryBudget
 from gateway.settings import ProviderSettings, RetrySettings
 
 log = logging.getLogger("gateway.upstream")
@@ -96,6 +104,8 @@ class Upstream:
             if settings.rate_limit_per_s
             else None
         )
+        self.budget = RetryBudget(retry.budget_ratio, min_retries=retry.budget_floor)
+        self.breaker = CircuitBreaker(retry.breaker.failures, retry.breaker.open_s)
 
     async def request(
         self,
@@ -124,12 +134,25 @@ class Upstream:
             all_headers["X-Request-Id"] = rid
         url = path if absolute else self.base_url + path
         attempt = 0
+        last: ProviderError | None = None
         while True:
             attempt += 1
-            if self.limiter is not None:
-                await self.limiter.acquire()
-            _count(self.provider)
+            if (left := self.breaker.allow()) is not None:
+                if last is not None:
+                    raise last
+                raise ProviderUnavailable(
+                    self.provider,
+                    "circuit open after repeated failures; not calling the "
+                    f"provider for {left:.1f} s",
+                    retry_after=round(left, 3),
+                )
+            probe = self.breaker.state == "half_open"
+            if attempt == 1:
+                self.budget.record_attempt()
             try:
+                if self.limiter is not None:
+                    await self.limiter.acquire()
+                _count(self.provider)
                 async with self.session.request(
                     method,
                     url,
@@ -143,10 +166,16 @@ class Upstream:
                     status = resp.status
                     resp_headers = resp.headers
             except (TimeoutError, aiohttp.ClientError) as exc:
+                self.breaker.failure()
                 error = ProviderUnavailable(
                     self.provider, _transport_message(exc, self.timeout.total)
                 )
-                if safe and attempt <= self.retry.max_retries:
+                if (
+                    safe
+                    and attempt <= self.retry.max_retries
+                    and self.budget.try_retry()
+                ):
+                    last = error
                     await asyncio.sleep(self._backoff(attempt))
                     continue
                 log.warning(
@@ -154,6 +183,15 @@ class Upstream:
                     extra={"provider": self.provider, "path": path, "error": str(exc)},
                 )
                 raise error from None
+            except BaseException:
+                # Cancelled mid-request: no verdict on the provider's health.
+                if probe:
+                    self.breaker.release()
+                raise
+            if status >= 500 or status == 429:
+                self.breaker.failure()
+            else:
+                self.breaker.success()
             if 200 <= status < 300:
                 return Response(status, resp_headers, self._decode(body, expect_json))
             failure = error_from_response(
@@ -167,6 +205,7 @@ class Upstream:
             wait = self._retry_wait(failure, status, attempt, safe)
             if wait is None:
                 raise failure
+            last = failure
             await asyncio.sleep(wait)
 
     def _retry_wait(
@@ -183,8 +222,10 @@ class Upstream:
             # the whole GraphQL response open.
             if retry_after > self.retry.max_retry_after_s:
                 return None
-            return retry_after
-        return self._backoff(attempt)
+        else:
+            retry_after = self._backoff(attempt)
+        # Last: a retry we would not send must not spend the budget.
+        return retry_after if self.budget.try_retry() else None
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter."""

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from gateway.batching import ListLoader, ProviderBatchLoader
 from gateway.cache import entities
 from gateway.cache.base import EntityCache
 from gateway.cache.codec import list_codec, model_codec
+from gateway.cache.inflight import InFlight
 from gateway.ids import Ref
 from gateway.models import (
     AllocationError,
@@ -204,6 +205,7 @@ class Loaders:
         *,
         bypass: bool = False,
         batch: bool = True,
+        inflight: InFlight | None = None,
     ) -> Loaders:
         """A new set of loaders over `providers` (needs a running event loop).
 
@@ -211,28 +213,18 @@ class Loaders:
         across requests; `bypass` skips cache reads but still refreshes it.
         """
         a = (providers, cache, settings)
-        by = bypass
+        kw: dict[str, Any] = {"bypass": bypass, "batch": batch, "inflight": inflight}
         return cls(
-            order_by_ref=OrderByRefLoader(*a, bypass=by, batch=batch),
-            lines_by_order=LinesByOrderLoader(*a, bypass=by, batch=batch),
-            allocation_errors_by_order=AllocationErrorsByOrderLoader(
-                *a, bypass=by, batch=batch
-            ),
-            shipments_by_order=ShipmentsByOrderLoader(*a, bypass=by, batch=batch),
-            shipment_by_ref=ShipmentByRefLoader(*a, bypass=by, batch=batch),
-            inventory_by_sku=InventoryBySkuLoader(*a, bypass=by, batch=batch),
-            purchase_order_by_ref=PurchaseOrderByRefLoader(*a, bypass=by, batch=batch),
-            purchase_order_by_number=PurchaseOrderByNumberLoader(
-                *a, bypass=by, batch=batch
-            ),
-            lines_by_purchase_order=LinesByPurchaseOrderLoader(
-                *a, bypass=by, batch=batch
-            ),
-            inbound_shipment_by_ref=InboundShipmentByRefLoader(
-                *a, bypass=by, batch=batch
-            ),
-            inbound_shipments_by_number=InboundShipmentsByNumberLoader(
-                *a, bypass=by, batch=batch
-            ),
-            attachments_by_owner=AttachmentsByOwnerLoader(*a, bypass=by, batch=batch),
+            order_by_ref=OrderByRefLoader(*a, **kw),
+            lines_by_order=LinesByOrderLoader(*a, **kw),
+            allocation_errors_by_order=AllocationErrorsByOrderLoader(*a, **kw),
+            shipments_by_order=ShipmentsByOrderLoader(*a, **kw),
+            shipment_by_ref=ShipmentByRefLoader(*a, **kw),
+            inventory_by_sku=InventoryBySkuLoader(*a, **kw),
+            purchase_order_by_ref=PurchaseOrderByRefLoader(*a, **kw),
+            purchase_order_by_number=PurchaseOrderByNumberLoader(*a, **kw),
+            lines_by_purchase_order=LinesByPurchaseOrderLoader(*a, **kw),
+            inbound_shipment_by_ref=InboundShipmentByRefLoader(*a, **kw),
+            inbound_shipments_by_number=InboundShipmentsByNumberLoader(*a, **kw),
+            attachments_by_owner=AttachmentsByOwnerLoader(*a, **kw),
         )

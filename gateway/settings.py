@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROVIDER_SLUGS: tuple[str, ...] = (
@@ -89,8 +96,30 @@ class ProviderSettings(BaseModel):
     rate_limit_burst: int = Field(default=1, ge=1, description="Bucket capacity.")
 
 
+class BreakerSettings(BaseModel):
+    """The circuit breaker each provider's upstream has (`gateway/breaker.py`)."""
+
+    failures: int = Field(
+        default=5,
+        ge=1,
+        description="Consecutive failures (transport, timeout, 5xx, 429) that "
+        "open the circuit.",
+    )
+    open_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="Seconds an open circuit fails calls at once before one "
+        "probe is let through.",
+    )
+
+
 class RetrySettings(BaseModel):
-    """Retries of idempotent upstream calls on 429/502/503/504 and transport errors."""
+    """Retries of idempotent upstream calls on 429/502/503/504 and transport errors.
+
+    It also carries `Settings.breaker` to each provider's upstream (every
+    adapter is built with its RetrySettings); `Settings` sets it, and
+    `with_breaker` does for a RetrySettings built by hand.
+    """
 
     max_retries: int = Field(default=3, ge=0)
     backoff_base_s: float = Field(default=0.25, ge=0)
@@ -101,6 +130,30 @@ class RetrySettings(BaseModel):
         description="A Retry-After longer than this is not waited for: the error "
         "is returned to the client at once, with retryAfter.",
     )
+    budget_ratio: float = Field(
+        default=0.1,
+        ge=0,
+        description="Retries per provider may add at most this fraction of its "
+        "first attempts over a sliding 10 s window (at least budget_floor).",
+    )
+    budget_floor: int = Field(
+        default=3,
+        ge=0,
+        description="Retries a provider may always have in a 10 s window, so a "
+        "quiet one can still retry a call or two.",
+    )
+    _breaker: BreakerSettings = PrivateAttr(default_factory=BreakerSettings)
+
+    @property
+    def breaker(self) -> BreakerSettings:
+        """The circuit-breaker settings of the upstreams built with these."""
+        return self._breaker
+
+    def with_breaker(self, breaker: BreakerSettings) -> RetrySettings:
+        """A copy that carries `breaker`."""
+        copy = self.model_copy()
+        copy._breaker = breaker
+        return copy
 
 
 class LimitSettings(BaseModel):
@@ -136,6 +189,21 @@ class LimitSettings(BaseModel):
         ge=1,
         description="Largest multipart request on /graphql/upload (the file and "
         "the operation together).",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1,
+        description="Largest request body on /graphql (413 above it).",
+    )
+    max_tokens: int = Field(
+        default=5000,
+        ge=1,
+        description="Tokens a document may have; parsing stops past them.",
+    )
+    cache_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=1,
+        description="Estimated bytes the per-query-text caches may hold.",
     )
 
 
@@ -320,6 +388,12 @@ class Settings(BaseSettings):
         "of one object (v3 purchase orders) in Redis, so they queue across every "
         "instance; unset: in process.",
     )
+    shutdown_grace_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="On SIGTERM/SIGINT: how long in-flight operations may run "
+        "to the end before they are cancelled.",
+    )
     broker_url: str | None = Field(
         default=None,
         description="redis://… to share change events (webhooks, polls) between "
@@ -328,6 +402,7 @@ class Settings(BaseSettings):
     broker: BrokerSettings = Field(default_factory=BrokerSettings)
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     retry: RetrySettings = Field(default_factory=RetrySettings)
+    breaker: BreakerSettings = Field(default_factory=BreakerSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     polling: PollSettings = Field(default_factory=PollSettings)
@@ -350,6 +425,12 @@ class Settings(BaseSettings):
             else:
                 merged[slug] = given
         return merged
+
+    @model_validator(mode="after")
+    def _retry_carries_breaker(self) -> Self:
+        # Upstreams see only RetrySettings; a copy, as `retry` may be shared.
+        self.retry = self.retry.with_breaker(self.breaker)
+        return self
 
     def enabled_providers(self) -> dict[str, ProviderSettings]:
         """The providers in use: switched on, with a token and a base URL.

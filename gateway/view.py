@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 from cross_web import HTTPException
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
@@ -26,6 +27,7 @@ from strawberry.types import ExecutionResult
 from gateway import graphiql, http
 from gateway.broker import Broker
 from gateway.cache import EntityCache, bypass_requested
+from gateway.cache.inflight import InFlight
 from gateway.context import Context
 from gateway.loaders import Loaders
 from gateway.providers.base import Provider
@@ -82,12 +84,32 @@ class GatewayView(GraphQLView[Context, None]):
         self.get_providers = providers
         self.get_cache = cache
         self.get_broker = broker
+        # One per view, so per app: concurrent requests share upstream fetches.
+        self.inflight = InFlight()
+        self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self.render_ide = render_ide
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         media_type = _media_type(request)
+        limit = self._body_limit()
         try:
+            size = await _body_size(request, streamed=self.multipart_uploads_enabled)
+            if size is not None and size > limit:
+                return json_error(
+                    413,
+                    f"The request body is {size} bytes; the limit is {limit} bytes.",
+                    "PAYLOAD_TOO_LARGE",
+                    media_type,
+                )
             return await self.run(request=request)
+        except web.HTTPRequestEntityTooLarge:
+            # Over even the app's client_max_size while reading the body.
+            return json_error(
+                413,
+                f"The request body is too large; the limit is {limit} bytes.",
+                "PAYLOAD_TOO_LARGE",
+                media_type,
+            )
         except HTTPException as exc:
             code = HTTP_ERROR_CODES.get(exc.status_code, "BAD_REQUEST")
             response = json_error(exc.status_code, exc.reason, code, media_type)
@@ -97,6 +119,20 @@ class GatewayView(GraphQLView[Context, None]):
         except Exception:
             log.exception("unhandled error serving /graphql")
             return json_error(500, "Internal server error.", "INTERNAL", media_type)
+
+    def _body_limit(self) -> int:
+        # Multipart bodies are streamed part by part (the upload route), not read
+        # whole, and have their own limit.
+        limits = self.settings.limits
+        if self.multipart_uploads_enabled:
+            return limits.max_upload_bytes
+        return limits.max_body_bytes
+
+    async def close_sockets(self) -> None:
+        """Close every subscription socket with 1001 (going away): a socket
+        would otherwise hold the shutdown for its whole grace period."""
+        for ws in list(self.sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # Strawberry also serves the IDE to `Accept: */*` (curl, fetch); only a
@@ -115,6 +151,9 @@ class GatewayView(GraphQLView[Context, None]):
     async def get_context(
         self, request: web.Request, response: web.Response | web.WebSocketResponse
     ) -> Context:
+        if isinstance(response, web.WebSocketResponse):
+            # Remembered so shutdown can close it instead of waiting for it.
+            self.sockets.add(response)
         rid = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         calls: Counter[str] = Counter()
         # Set in the handler's task, so every loader batch it schedules sees them.
@@ -134,12 +173,14 @@ class GatewayView(GraphQLView[Context, None]):
                 self.settings.cache,
                 bypass=bypass,
                 batch=self.settings.batching,
+                inflight=self.inflight,
             ),
             request_id=rid,
             upstream_calls=calls,
             cache=cache,
             bypass_cache=bypass,
             broker=self.get_broker(),
+            inflight=self.inflight,
         )
 
     async def get_sub_response(self, request: web.Request) -> web.Response:
@@ -190,6 +231,15 @@ class GatewayView(GraphQLView[Context, None]):
         ):
             sub_response.set_status(400)
         return sub_response
+
+
+async def _body_size(request: web.Request, *, streamed: bool) -> int | None:
+    """The body's size: its Content-Length, or for a body sent without one (and
+    not streamed by the view) its length once read; aiohttp keeps what `read`
+    returned for the handler."""
+    if request.content_length is not None or streamed or not request.body_exists:
+        return request.content_length
+    return len(await request.read())
 
 
 def _media_type(request: web.Request) -> str:

@@ -74,6 +74,7 @@ async def list_orders(
             page,
             lambda: provider.list_orders(domain_filter, page),
             bypass=context.bypass_cache,
+            inflight=context.inflight,
         )
 
     merged = await merged_page(

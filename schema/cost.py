@@ -1,8 +1,9 @@
 """Query limits and the `extensions.cost` report of every response.
 
 `QueryCost` looks the document's static shape up by query text (analysed once,
-kept in a bounded LRU), rejects the operation before validation and execution
-when it exceeds a limit (see `schema.limits`), and adds to the response:
+kept with the parsed document by `schema.caches`), rejects the operation before
+validation and execution when it exceeds a limit (see `schema.limits`), and adds
+to the response:
 
     "extensions": {"cost": {
         "requestedQueryCost": 102,   # static estimate, with this request's variables
@@ -25,9 +26,9 @@ from typing import Any
 from strawberry.extensions import SchemaExtension
 
 from gateway.context import Context
+from schema.caches import shape_of
 from schema.enums import Provider, provider_slug
 from schema.limits import check, limits_of
-from schema.query_analysis import analyze, shapes
 from schema.query_shape import OperationShape, count_objects
 
 PROVIDER_NAMES = {provider_slug(provider): provider.name for provider in Provider}
@@ -50,11 +51,7 @@ class QueryCost(SchemaExtension):
         if document is not None and not ctx.pre_execution_errors:
             limits = limits_of(ctx.context)
             schema = ctx.schema._schema
-            shape = (
-                shapes(limits.cache_size).get(schema, ctx.query, document)
-                if ctx.query
-                else analyze(schema, document)
-            )
+            shape = shape_of(schema, ctx.query, document, limits)
             self.operation = shape.operation(ctx.operation_name)
             if self.operation is not None:
                 self.requested = self.operation.requested_cost(

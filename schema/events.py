@@ -69,7 +69,10 @@ class OrderStatusEvent:
             model=event,
         )
 
-    @strawberry.field(description="The order as it is now (one provider read).")
+    @strawberry.field(
+        description="The order as it is now (one provider read). Null if the "
+        "provider failed."
+    )
     async def order(self, info: Info) -> Order | None:
         return await _fresh_order(info, self.model.provider, self.model.order_id)
 
@@ -113,7 +116,10 @@ class ShipmentEvent:
             model=event,
         )
 
-    @strawberry.field(description="The shipment as it is now, when it is named.")
+    @strawberry.field(
+        description="The shipment as it is now, when it is named. Null if the "
+        "provider failed."
+    )
     async def shipment(self, info: Info) -> Shipment | None:
         if self.model.shipment_id is None:
             return None
@@ -122,7 +128,9 @@ class ShipmentEvent:
         found = await loader.clear(ref).load(ref)
         return Shipment.from_model(found) if found else None
 
-    @strawberry.field(description="The order it ships, as it is now.")
+    @strawberry.field(
+        description="The order it ships, as it is now. Null if the provider failed."
+    )
     async def order(self, info: Info) -> Order | None:
         if self.model.order_id is None:
             return None
@@ -168,7 +176,9 @@ class PurchaseOrderStatusEvent:
             model=event,
         )
 
-    @strawberry.field(description="The purchase order as it is now.")
+    @strawberry.field(
+        description="The purchase order as it is now. Null if the provider failed."
+    )
     async def purchase_order(self, info: Info) -> PurchaseOrder | None:
         ref = ids.Ref(
             self.model.provider, "PurchaseOrder", self.model.purchase_order_id

@@ -90,7 +90,7 @@ class InboundShipment(Node):
 
     @strawberry.field(
         description="The purchase order with this PO number, at whichever provider "
-        "holds purchase orders; null if none has it."
+        "holds purchase orders. Null if none has it or the provider failed."
     )
     async def purchase_order(
         self, info: Info

@@ -1,7 +1,7 @@
 """Limits on depth, aliases, page size and cost, enforced before anything executes.
 
 Each is counted on the document's static shape (`schema.query_shape`, built
-once per query text by `schema.query_analysis`):
+once per query text by `schema.query_analysis`, kept by `schema.caches`):
 
 - depth: fields on the longest path, fragments expanded; `__schema` and `__type`
   (introspection, which GraphiQL needs) add nothing;
@@ -16,7 +16,7 @@ Two ways to run them:
 
 - `schema.cost.QueryCost` (wired in `schema.root`) checks the operation being run,
   with its variables and the request's `settings.limits`, from a shape cached per
-  query text. This is what the gateway uses.
+  query text (`schema.caches`). This is what the gateway uses.
 - `validation_rules(limits)` gives graphql-core validation rules, for
   `graphql.validate` or strawberry's `AddValidationRules`. Validation sees no
   variables, so there a `first: $var` counts at the variable's default.
@@ -38,7 +38,7 @@ from graphql import (
 
 from gateway.context import Context
 from gateway.settings import LimitSettings
-from schema.query_analysis import analyze, shapes
+from schema.caches import shape_of
 from schema.query_shape import MAX_REPORTED, DocumentShape, OperationShape
 
 MAX_DEPTH_EXCEEDED = "MAX_DEPTH_EXCEEDED"
@@ -162,11 +162,7 @@ class LimitRule(ValidationRule):
     def enter_document(self, node: DocumentNode, *_args: object) -> VisitorAction:
         schema = self.context.schema
         body = node.loc.source.body if node.loc else None
-        shape = (
-            shapes(self.limits.cache_size).get(schema, body, node)
-            if body
-            else analyze(schema, node)
-        )
+        shape = shape_of(schema, body, node, self.limits)
         for error in self.errors(shape):
             self.report_error(error)
         return SKIP

@@ -138,7 +138,9 @@ class Order(Node):
         found = await info.context.loaders.allocation_errors_by_order.load(self.ref)
         return [AllocationError.from_model(error) for error in found]
 
-    @strawberry.field(description="Documents attached to the order.")
+    @strawberry.field(
+        description="Documents attached to the order. Null if the provider failed."
+    )
     async def attachments(self, info: Info) -> list[Attachment] | None:
         if self.model.attachments is not None:
             return [Attachment.from_model(a) for a in self.model.attachments]
@@ -194,7 +196,8 @@ class OrderLine(Node):
 
     @strawberry.field(
         description="Derived from the quantities: CANCELLED, SHIPPED, "
-        "PARTIALLY_SHIPPED or ALLOCATED, otherwise the order's status."
+        "PARTIALLY_SHIPPED or ALLOCATED, otherwise the order's status. Null if "
+        "the provider failed."
     )
     async def status(self, info: Info) -> OrderStatus | None:
         order_ref = ids.Ref(self.model.provider, "Order", self.model.order_id)
@@ -203,14 +206,18 @@ class OrderLine(Node):
         return OrderStatus[models.line_status(self.model, order_status).value]
 
     @strawberry.field(
-        description="Stock of this line's SKU at the order's provider, per location."
+        description="Stock of this line's SKU at the order's provider, per "
+        "location. Null if the provider failed."
     )
-    async def inventory(self, info: Info) -> list[InventoryLevel]:
+    async def inventory(self, info: Info) -> list[InventoryLevel] | None:
         key = SkuKey(self.model.provider, self.model.sku)
         found = await info.context.loaders.inventory_by_sku.load(key)
         return [InventoryLevel.from_model(level) for level in found]
 
-    @strawberry.field(description="Shipments of the order that carry this line.")
+    @strawberry.field(
+        description="Shipments of the order that carry this line. Null if the "
+        "provider failed."
+    )
     async def shipments(self, info: Info) -> list[Shipment] | None:
         order_ref = ids.Ref(self.model.provider, "Order", self.model.order_id)
         order = await info.context.loaders.order_by_ref.load(order_ref)
@@ -226,7 +233,9 @@ class OrderLine(Node):
             )
         ]
 
-    @strawberry.field(description="The order this line belongs to.")
+    @strawberry.field(
+        description="The order this line belongs to. Null if the provider failed."
+    )
     async def order(self, info: Info) -> Order | None:
         order_ref = ids.Ref(self.model.provider, "Order", self.model.order_id)
         found = await info.context.loaders.order_by_ref.load(order_ref)

@@ -90,7 +90,7 @@ class Shipment(Node):
             model=model,
         )
 
-    @strawberry.field(description="The order it ships.")
+    @strawberry.field(description="The order it ships. Null if the provider failed.")
     async def order(
         self, info: Info
     ) -> Annotated[Order, strawberry.lazy("schema.orders")] | None:
@@ -102,7 +102,9 @@ class Shipment(Node):
         found = await info.context.loaders.order_by_ref.load(ref)
         return Order.from_model(found) if found else None
 
-    @strawberry.field(description="Documents attached to the shipment.")
+    @strawberry.field(
+        description="Documents attached to the shipment. Null if the provider failed."
+    )
     async def attachments(
         self, info: Info
     ) -> list[Annotated[Attachment, strawberry.lazy("schema.attachments")]] | None:

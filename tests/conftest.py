@@ -16,7 +16,13 @@ from redis.exceptions import RedisError
 
 from gateway.app import create_app
 from gateway.sandbox import SANDBOX_TOKENS, SandboxConfig, create_sandbox
-from gateway.settings import PollSettings, ProviderSettings, RetrySettings, Settings
+from gateway.settings import (
+    BreakerSettings,
+    PollSettings,
+    ProviderSettings,
+    RetrySettings,
+    Settings,
+)
 from gateway.settings import provider_settings as defaults_for
 
 GQL = Callable[..., Awaitable[dict[str, Any]]]
@@ -48,7 +54,12 @@ def provider_settings(
     return defaults_for(slug, **values)
 
 
-FAST_RETRY = RetrySettings(max_retries=2, backoff_base_s=0, backoff_cap_s=0)
+# A generous retry floor and a breaker that does not trip: these tests count
+# each call's retries, several failing calls a second;
+# tests/providers/test_outage.py tests the budget and the breaker themselves.
+FAST_RETRY = RetrySettings(
+    max_retries=2, backoff_base_s=0, backoff_cap_s=0, budget_floor=50
+).with_breaker(BreakerSettings(failures=1_000))
 NO_POLLING = PollSettings(providers=[])
 """Tests count upstream requests: no poller in the background unless asked."""
 

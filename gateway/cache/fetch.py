@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
 from gateway.cache.base import CacheKey, EntityCache
+from gateway.cache.inflight import InFlight
 
 V = TypeVar("V")
 
@@ -23,6 +24,7 @@ async def cached_fetch(
     bypass: bool,
     encode: Callable[[V], bytes],
     decode: Callable[[bytes], V],
+    inflight: InFlight | None = None,
 ) -> dict[CacheKey, V]:
     """The values of `keys`: cached ones, then one `fetch` call for the rest.
 
@@ -37,6 +39,8 @@ async def cached_fetch(
       but still stores the fresh values, so the next request benefits.
     * `ttl_s <= 0` means the entity is not cached: no read, no write.
     * An exception from `fetch` propagates and nothing is stored.
+    * With `inflight`, a key another request is fetching right now is not
+      fetched again: this call waits for that answer (see `inflight.py`).
     * A cached value that no longer decodes (written by another version of the
       gateway) is a miss, and is overwritten by the fresh value; a fresh value
       that does not encode is returned but not cached. Both are logged.
@@ -55,7 +59,10 @@ async def cached_fetch(
     missing = [key for key in unique if key not in found]
     if not missing:
         return found
-    answered = await fetch(missing)
+    if inflight is None:
+        answered: Mapping[CacheKey, V | None] = await fetch(missing)
+    else:
+        answered = await inflight.fetch(entity, missing, fetch)
     fresh = {key: value for key in missing if (value := answered.get(key)) is not None}
     if fresh and ttl_s > 0:
         await cache.set_many(entity, _encoded(entity, fresh, encode), ttl_s)

@@ -32,6 +32,7 @@ from gateway.cache.entities import (
     SHIPMENT_LIST,
     SHIPMENTS,
 )
+from gateway.cache.inflight import InFlight
 from gateway.models import Order, PurchaseOrder, Shipment
 from gateway.providers.base import Page, PageRequest
 from gateway.settings import CacheSettings
@@ -105,6 +106,7 @@ async def cached_page(
     fetch: Callable[[], Awaitable[Page[T]]],
     *,
     bypass: bool,
+    inflight: InFlight | None = None,
 ) -> Page[T]:
     """One provider page: from the cache if it and all its items are there.
 
@@ -112,6 +114,7 @@ async def cached_page(
     the list entity's TTL; with `bypass` the read is skipped but the store
     still happens. An exception from `fetch` propagates and nothing is stored,
     so a provider error is never cached. A TTL of 0 only calls `fetch`.
+    With `inflight`, requests that miss the same page at once share one fetch.
     """
     ttl_s = settings.ttl_for(spec.entity)
     if ttl_s <= 0 or isinstance(cache, NullCache):
@@ -122,7 +125,16 @@ async def cached_page(
         found = await _read(cache, spec, namespace, key)
         if found is not None:
             return found
-    fresh = await fetch()
+    if inflight is None or bypass:
+        fresh = await fetch()
+    else:
+
+        async def one(_: list[CacheKey]) -> dict[CacheKey, Page[T]]:
+            return {key: await fetch()}
+
+        shared = (await inflight.fetch(namespace, [key], one))[key]
+        assert shared is not None
+        fresh = shared
     await _write(cache, spec, namespace, key, fresh, ttl_s)
     return fresh
 

@@ -75,6 +75,10 @@ class OrderIndex(Protocol):
     ) -> IndexPage:
         """Up to `size` matching entries after `cursor`, newest first."""
 
+    async def remove(self, ids: list[str]) -> None:
+        """Forget these entries (LAPI no longer has the orders); unknown ids are
+        ignored."""
+
     async def count(self) -> int:
         """How many orders the index holds."""
 

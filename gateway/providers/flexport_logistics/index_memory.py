@@ -74,6 +74,19 @@ class MemoryOrderIndex:
             found.append(entry)
         return IndexPage(found, None)
 
+    async def remove(self, ids: list[str]) -> None:
+        for order_id in ids:
+            entry = self._entries.pop(order_id, None)
+            if entry is None:
+                continue
+            key = self._key_of.pop(order_id)
+            del self._keys[bisect.bisect_left(self._keys, key)]
+            if entry.external_id is not None:
+                same = self._by_external.get(entry.external_id, set())
+                same.discard(order_id)
+                if not same:
+                    self._by_external.pop(entry.external_id, None)
+
     async def count(self) -> int:
         return len(self._entries)
 

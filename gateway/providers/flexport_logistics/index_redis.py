@@ -182,6 +182,24 @@ class RedisOrderIndex:
                 return
             upper = keys[-1]
 
+    async def remove(self, ids: list[str]) -> None:
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return
+        async with _reachable():
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for order_id in unique:
+                    pipe.hmget(self._hash(order_id), ["key", "external_id"])
+                rows = await pipe.execute()
+            async with self.redis.pipeline(transaction=True) as pipe:
+                for order_id, (key, external_id) in zip(unique, rows, strict=True):
+                    if key is not None:
+                        pipe.zrem(f"{self.prefix}orders", key)
+                    if external_id is not None:
+                        pipe.srem(self._external(external_id), order_id)
+                    pipe.delete(self._hash(order_id))
+                await pipe.execute()
+
     async def count(self) -> int:
         async with _reachable():
             return int(await self.redis.zcard(f"{self.prefix}orders"))

@@ -8,10 +8,19 @@ fetched, and their own status decides. A page keeps reading the index until it
 is full or the index ends, so pages stay exact; its cursor is the index
 cursor after the last entry read, and the same cursor and size give the same
 page.
+
+An entry whose order LAPI answers 404 for (deleted upstream, or never there)
+is stale: it is dropped from the index, a warning names the order ids, and
+the page is refilled from the entries after it, as for any order the filter
+turns away. A page is therefore only shorter than asked when the index has
+no more matching entries (its cursor is then None), never because an order
+went missing; a failed read other than a 404 fails the page, and the list
+field reports the provider's error.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from gateway.models import Order, OrderStatus
@@ -23,6 +32,8 @@ from gateway.providers.flexport_logistics.index import (
     OrderIndex,
 )
 from gateway.providers.flexport_logistics.orders import KINDS
+
+log = logging.getLogger("gateway.providers.flexport_logistics")
 
 Fetch = Callable[[list[IndexEntry]], Awaitable[dict[str, Order]]]
 
@@ -74,12 +85,24 @@ async def list_page(
     while len(items) < page.size:
         found = await index.page(query, cursor, page.size - len(items))
         orders = await fetch(found.entries)
+        stale = [entry.id for entry in found.entries if entry.id not in orders]
+        if stale:
+            await drop_stale(index, stale)
         for entry in found.entries:
             order = orders.get(entry.id)
-            # Gone upstream (or never there): the index was wrong, skip it.
             if order is not None and wanted(order, filter):
                 items.append(order)
         if found.next_cursor is None:
             return Page(items=items, next_cursor=None)
         cursor = found.next_cursor
     return Page(items=items, next_cursor=cursor)
+
+
+async def drop_stale(index: OrderIndex, ids: list[str]) -> None:
+    """Forget index entries whose orders LAPI no longer has, saying which."""
+    log.warning(
+        "order index: dropping %d stale entries, LAPI has no such orders: %s",
+        len(ids),
+        ", ".join(ids),
+    )
+    await index.remove(ids)

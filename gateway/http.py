@@ -17,6 +17,7 @@ import asyncio
 import contextvars
 import logging
 import random
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,13 @@ upstream_calls: contextvars.ContextVar[Counter[str] | None] = contextvars.Contex
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
+
+deadline: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar(
+    "deadline", default=None
+)
+"""(start, end) of the operation on the monotonic clock, set by the view: no
+upstream call, rate-limiter wait or retry of the operation runs past `end`, nor
+past `start` + the provider's `budget_s`. Background work has none."""
 
 Params = Mapping[str, str | int | Sequence[str]] | Sequence[tuple[str, str]]
 
@@ -96,6 +104,7 @@ class Upstream:
         self.session = session
         self.retry = retry
         self.timeout = aiohttp.ClientTimeout(total=settings.timeout_s)
+        self.budget_s = settings.budget_s
         self.auth_headers = dict(auth_headers)
         self.parse_error = parse_error
         self.conflict_codes = conflict_codes
@@ -146,12 +155,17 @@ class Upstream:
                     f"provider for {left:.1f} s",
                     retry_after=round(left, 3),
                 )
+            left_s = self._time_left()
+            if left_s is not None and left_s <= 0:
+                raise last or self._past_deadline()
             probe = self.breaker.state == "half_open"
             if attempt == 1:
                 self.budget.record_attempt()
             try:
-                if self.limiter is not None:
-                    await self.limiter.acquire()
+                if self.limiter is not None and not await self.limiter.acquire(
+                    max_wait=left_s
+                ):
+                    raise self._past_deadline()
                 _count(self.provider)
                 async with self.session.request(
                     method,
@@ -160,7 +174,7 @@ class Upstream:
                     json=json,
                     data=data,
                     headers=all_headers,
-                    timeout=self.timeout,
+                    timeout=self._timeout(left_s),
                 ) as resp:
                     body = await resp.read()
                     status = resp.status
@@ -168,15 +182,17 @@ class Upstream:
             except (TimeoutError, aiohttp.ClientError) as exc:
                 self.breaker.failure()
                 error = ProviderUnavailable(
-                    self.provider, _transport_message(exc, self.timeout.total)
+                    self.provider, _transport_message(exc, self._timeout(left_s).total)
                 )
+                backoff = self._backoff(attempt)
                 if (
                     safe
                     and attempt <= self.retry.max_retries
+                    and self._in_time(backoff)
                     and self.budget.try_retry()
                 ):
                     last = error
-                    await asyncio.sleep(self._backoff(attempt))
+                    await asyncio.sleep(backoff)
                     continue
                 log.warning(
                     "upstream unreachable",
@@ -224,8 +240,36 @@ class Upstream:
                 return None
         else:
             retry_after = self._backoff(attempt)
+        if not self._in_time(retry_after):
+            return None
         # Last: a retry we would not send must not spend the budget.
         return retry_after if self.budget.try_retry() else None
+
+    def _time_left(self) -> float | None:
+        """Seconds this operation may still spend on this provider; None: no
+        deadline (background work)."""
+        span = deadline.get()
+        if span is None:
+            return None
+        start, end = span
+        return min(end, start + self.budget_s) - time.monotonic()
+
+    def _in_time(self, wait_s: float) -> bool:
+        """Whether waiting `wait_s` before a retry still leaves time for it."""
+        left_s = self._time_left()
+        return left_s is None or wait_s < left_s
+
+    def _timeout(self, left_s: float | None) -> aiohttp.ClientTimeout:
+        if left_s is None or left_s >= (self.timeout.total or left_s + 1):
+            return self.timeout
+        return aiohttp.ClientTimeout(total=max(left_s, 0.001))
+
+    def _past_deadline(self) -> ProviderUnavailable:
+        return ProviderUnavailable(
+            self.provider,
+            "no answer within the operation's deadline; the other providers' "
+            "data is in the response",
+        )
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter."""
@@ -251,7 +295,7 @@ def _count(provider: str) -> None:
 
 def _transport_message(exc: BaseException, timeout: float | None) -> str:
     if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
-        return f"the provider did not answer within {timeout:g} s"
+        return f"the provider did not answer within {round(timeout or 0, 1):g} s"
     if isinstance(exc, aiohttp.ClientConnectionError):
         return "the provider could not be reached"
     return "the provider's answer could not be read"

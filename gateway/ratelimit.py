@@ -38,8 +38,13 @@ class TokenBucket:
         self._tokens -= 1
         return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
 
-    async def acquire(self) -> None:
-        """Wait until a request may be sent."""
+    async def acquire(self, max_wait: float | None = None) -> bool:
+        """Wait until a request may be sent; False at once (and the token handed
+        back) when that would take longer than `max_wait` seconds."""
         wait = self.reserve()
+        if max_wait is not None and wait > max_wait:
+            self._tokens += 1
+            return False
         if wait > 0:
             await asyncio.sleep(wait)
+        return True

@@ -94,6 +94,12 @@ class ProviderSettings(BaseModel):
         "no client-side limit.",
     )
     rate_limit_burst: int = Field(default=1, ge=1, description="Bucket capacity.")
+    budget_s: float = Field(
+        default=8.0,
+        gt=0,
+        description="Seconds one operation may spend on this provider (calls, "
+        "rate-limiter waits, retries), inside the operation's deadline.",
+    )
 
 
 class BreakerSettings(BaseModel):
@@ -387,6 +393,12 @@ class Settings(BaseSettings):
         description="redis://… or rediss://… to keep the locks that queue updates "
         "of one object (v3 purchase orders) in Redis, so they queue across every "
         "instance; unset: in process.",
+    )
+    deadline_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds an operation may wait on providers; what is still "
+        "waiting then is null with a retryable error naming the provider.",
     )
     shutdown_grace_s: float = Field(
         default=10.0,

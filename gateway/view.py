@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 import weakref
 from collections import Counter
@@ -154,6 +155,10 @@ class GatewayView(GraphQLView[Context, None]):
         if isinstance(response, web.WebSocketResponse):
             # Remembered so shutdown can close it instead of waiting for it.
             self.sockets.add(response)
+        else:
+            # A socket lives for hours: only a query or mutation has a deadline.
+            now = time.monotonic()
+            http.deadline.set((now, now + self.settings.deadline_s))
         rid = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         calls: Counter[str] = Counter()
         # Set in the handler's task, so every loader batch it schedules sees them.

@@ -14,44 +14,47 @@ from gateway.ids import Ref
 from schema.node import Info
 
 
+def _forget_order(info: Info, ref: Ref) -> None:
+    """Drop an order and everything derived from it from this request's loaders
+    (what `invalidate_order` drops from the cache)."""
+    loaders = info.context.loaders
+    for loader in (
+        loaders.order_by_ref,
+        loaders.lines_by_order,
+        loaders.allocation_errors_by_order,
+        loaders.shipments_by_order,
+    ):
+        loader.clear(ref)
+
+
 async def order_written(info: Info, slug: str, order: models.Order) -> None:
     """An order was created or changed: it, its lines, shipments and errors."""
     loaders = info.context.loaders
     ref = Ref(slug, "Order", order.id)
     await invalidation.invalidate_order(info.context.cache, slug, order.id)
-    loaders.order_by_ref.clear(ref).prime(ref, order)
-    loaders.allocation_errors_by_order.clear(ref)
-    loaders.lines_by_order.clear(ref)
+    _forget_order(info, ref)
+    loaders.order_by_ref.prime(ref, order)
     if order.lines is not None:
         loaders.lines_by_order.prime(ref, list(order.lines))
-    loaders.shipments_by_order.clear(ref)
     if order.shipments is not None:
         loaders.shipments_by_order.prime(ref, list(order.shipments))
 
 
 async def line_written(info: Info, slug: str, line: models.OrderLine) -> None:
     """A line was added or cancelled: its order's status and lines moved."""
-    loaders = info.context.loaders
-    ref = Ref(slug, "Order", line.order_id)
     await invalidation.invalidate_order(info.context.cache, slug, line.order_id)
-    loaders.order_by_ref.clear(ref)
-    loaders.lines_by_order.clear(ref)
-    loaders.allocation_errors_by_order.clear(ref)
+    _forget_order(info, Ref(slug, "Order", line.order_id))
 
 
 async def shipment_written(info: Info, slug: str, shipment: models.Shipment) -> None:
     """A shipment was recorded: it, and everything of its order."""
-    loaders = info.context.loaders
     await invalidation.invalidate_shipment(
         info.context.cache, slug, shipment.id, order_id=shipment.order_id
     )
     ref = Ref(slug, "Shipment", shipment.id)
-    loaders.shipment_by_ref.clear(ref).prime(ref, shipment)
+    info.context.loaders.shipment_by_ref.clear(ref).prime(ref, shipment)
     if shipment.order_id is not None:
-        order = Ref(slug, "Order", shipment.order_id)
-        loaders.order_by_ref.clear(order)
-        loaders.lines_by_order.clear(order)
-        loaders.shipments_by_order.clear(order)
+        _forget_order(info, Ref(slug, "Order", shipment.order_id))
 
 
 async def purchase_order_written(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from gateway import ids, models
+from gateway.batching import ProviderBatchLoader
 from schema.enums import OrderStatus, Provider, PurchaseOrderStatus
 from schema.node import Info
 from schema.orders import Order
@@ -23,13 +25,16 @@ def _gid(provider: str, kind: str, provider_id: str) -> strawberry.ID:
     return strawberry.ID(ids.encode(ids.Ref(provider, kind, provider_id)))
 
 
-async def _fresh_order(info: Info, provider: str, order_id: str) -> Order | None:
-    # A socket's loaders live as long as it does: forget the order first, so
+async def _fresh(loader: ProviderBatchLoader[ids.Ref, Any], ref: ids.Ref) -> Any:
+    # A socket's loaders live as long as it does: forget the object first, so
     # each event shows it as it is after the change. The event's own hook
     # already dropped it from the cross-request cache.
+    return await loader.clear(ref).load(ref)
+
+
+async def _fresh_order(info: Info, provider: str, order_id: str) -> Order | None:
     ref = ids.Ref(provider, "Order", order_id)
-    loader = info.context.loaders.order_by_ref
-    found = await loader.clear(ref).load(ref)
+    found = await _fresh(info.context.loaders.order_by_ref, ref)
     return Order.from_model(found) if found else None
 
 
@@ -124,8 +129,7 @@ class ShipmentEvent:
         if self.model.shipment_id is None:
             return None
         ref = ids.Ref(self.model.provider, "Shipment", self.model.shipment_id)
-        loader = info.context.loaders.shipment_by_ref
-        found = await loader.clear(ref).load(ref)
+        found = await _fresh(info.context.loaders.shipment_by_ref, ref)
         return Shipment.from_model(found) if found else None
 
     @strawberry.field(
@@ -183,8 +187,7 @@ class PurchaseOrderStatusEvent:
         ref = ids.Ref(
             self.model.provider, "PurchaseOrder", self.model.purchase_order_id
         )
-        loader = info.context.loaders.purchase_order_by_ref
-        found = await loader.clear(ref).load(ref)
+        found = await _fresh(info.context.loaders.purchase_order_by_ref, ref)
         return PurchaseOrder.from_model(found) if found else None
 
 

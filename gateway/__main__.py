@@ -129,10 +129,14 @@ async def serve(settings: Settings) -> None:
             settings = point_at_sandbox(settings, sandbox_url, sandbox_config)
             sandbox_note = f" (sandbox providers at {sandbox_url})"
         # aiohttp waits this long for handlers in flight, then cancels them.
+        # handler_cancellation: a client that hangs up cancels its handler, so
+        # an abandoned query stops spending the providers' rate budgets (off by
+        # default in aiohttp; gateway.operation says what it cancels).
         runner = web.AppRunner(
             create_app(settings),
             access_log=None,
             shutdown_timeout=settings.shutdown_grace_s,
+            handler_cancellation=True,
         )
         await runner.setup()
         site = web.TCPSite(runner, settings.host, settings.port)

@@ -10,7 +10,7 @@ import aiohttp
 import orjson
 from aiohttp import web
 
-from gateway import graphiql
+from gateway import graphiql, operation
 from gateway.broker import Broker, broker_from_url
 from gateway.cache import EntityCache, NullCache, cache_from_url
 from gateway.errors import ProviderError
@@ -69,12 +69,28 @@ def create_app(settings: Settings) -> web.Application:
     )
     app.router.add_route("*", "/graphql", view)
     app.on_shutdown.append(lambda _: view.close_sockets())
+
+    async def drain_writes(app: web.Application) -> AsyncIterator[None]:
+        yield
+        # Torn down first (reverse order): a write whose client left still
+        # needs the session, the cache and the broker to finish.
+        await view.drain_orphaned_writes(settings.shutdown_grace_s)
+        # Background refreshes use the session too: stop them before it closes.
+        await app[ENTITY_CACHE].refresher.aclose()
+
+    app.cleanup_ctx.append(drain_writes)
     app.router.add_route(
         "*",
         "/graphql/upload",
         UploadView(settings=settings, providers=providers, cache=cache),
     )
-    app.router.add_post("/webhooks/{provider}", webhook_handler(providers, broker))
+    app.router.add_post(
+        "/webhooks/{provider}",
+        # A disconnect cancels handlers (gateway.__main__): not a webhook's.
+        operation.finish_despite_disconnect(
+            webhook_handler(providers, broker), view.orphaned_writes
+        ),
+    )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if settings.graphiql:

@@ -6,6 +6,10 @@ have it, or to the ProviderError of the call that failed, so one provider being
 down fails only the fields that needed it. It reads through the cross-request
 entity cache under the subclass's `entity`: one `get_many` per provider per
 batch, then one upstream call for the keys the cache did not have.
+
+aiodataloader runs each batch in a task of its own, which cancelling the
+operation does not reach: the batch files that task under the operation that
+scheduled it (`gateway.operation`), so a client's disconnect cancels it too.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from aiodataloader import DataLoader
 
+from gateway import operation
 from gateway.cache.base import CacheKey, EntityCache, NullCache
 from gateway.cache.codec import Codec
 from gateway.cache.fetch import cached_fetch
 from gateway.cache.inflight import InFlight
+from gateway.cache.refresh import RefreshPolicy
 from gateway.errors import NotSupported
 from gateway.providers.base import Provider
 from gateway.settings import CacheSettings
@@ -76,6 +82,9 @@ class ProviderBatchLoader(DataLoader[K, Any], Generic[K, V]):
             if isinstance(self.entity_cache, NullCache) or settings is None
             else settings.ttl_for(self.entity)
         )
+        self.refresh = (
+            None if settings is None else RefreshPolicy.from_settings(settings)
+        )
         self.bypass = bypass
         self.inflight = inflight
 
@@ -92,6 +101,7 @@ class ProviderBatchLoader(DataLoader[K, Any], Generic[K, V]):
         raise NotImplementedError
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[Any]:
+        operation.adopt_current_task()
         by_provider: dict[str, list[K]] = {}
         for key in keys:
             by_provider.setdefault(key.provider, []).append(key)
@@ -138,6 +148,7 @@ class ProviderBatchLoader(DataLoader[K, Any], Generic[K, V]):
             # A no-cache request reads fresh: it must not join a fetch that
             # started before it was asked.
             inflight=None if self.bypass else self.inflight,
+            refresh=self.refresh,
         )
         return {by_cache_key[c]: value for c, value in values.items()}
 

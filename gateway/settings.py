@@ -100,6 +100,21 @@ class ProviderSettings(BaseModel):
         description="Seconds one operation may spend on this provider (calls, "
         "rate-limiter waits, retries), inside the operation's deadline.",
     )
+    warm_orders: bool = Field(
+        default=True,
+        description="Flexport Logistics (no batch read): serve an order read "
+        "before again while the events feed names no change to it; off: one GET "
+        "per order per read.",
+    )
+    warm_max_age_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Flexport Logistics: longest an order is served warm, for "
+        "changes no event names.",
+    )
+    warm_max_orders: int = Field(
+        default=10_000, ge=1, description="Flexport Logistics: warm orders kept (LRU)."
+    )
 
 
 class BreakerSettings(BaseModel):
@@ -174,6 +189,15 @@ class LimitSettings(BaseModel):
     max_aliases: int = Field(default=60, ge=0, description="Aliases per document.")
     max_cost: int = Field(
         default=50_000, ge=1, description="Largest static cost estimate."
+    )
+    # The all-provider order board of 50 is estimated at 124 (it sends 73):
+    # room for it, while ten FLEXPORT_LOGISTICS pages of 100 (1,010) or
+    # `nodes` of 100 orders with their shipments (202) are refused unsent.
+    max_upstream_requests: int = Field(
+        default=200,
+        ge=1,
+        description="Largest estimate of the upstream requests one operation "
+        "sends (schema/upstream.py).",
     )
     # The resolvers never return more than 100 per page (schema.pagination.MAX_FIRST),
     # so the limit can only be lowered.
@@ -250,6 +274,22 @@ class CacheSettings(BaseModel):
         min_length=1,
         description="Redis only: the prefix of every key; gateways that should "
         "share the cache use the same one.",
+    )
+    # Refresh-ahead (gateway/cache/refresh.py): under load a value is fetched
+    # again once in the background before it runs out, instead of every
+    # request waiting for the upstream when it does.
+    refresh_ahead: float = Field(
+        default=0.2,
+        ge=0,
+        lt=1,
+        description="Fraction of a TTL before expiry in which a read serves the "
+        "value and refreshes it once in the background; 0: not ahead.",
+    )
+    stale_grace_s: float = Field(
+        default=3.0,
+        ge=0,
+        description="Seconds a value past its TTL is still served (stale) while "
+        "one background refresh fetches it; 0: none.",
     )
 
     @field_validator("ttl_s", mode="before")

@@ -5,10 +5,13 @@
   answers 400, as the spec asks.
 - Transport failures (bad JSON, no query, mutation over GET, wrong method) get a
   JSON error body with `extensions.code`, never plain text or a stack trace.
+- A client that hangs up cancels its query and the upstream work only it was
+  waiting for; a mutation runs to its end instead (see `gateway.operation`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -20,14 +23,15 @@ from typing import Any
 import orjson
 from aiohttp import WSCloseCode, web
 from cross_web import HTTPException
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from gateway import graphiql, http
+from gateway import graphiql, http, operation
 from gateway.broker import Broker
-from gateway.cache import EntityCache, bypass_requested
+from gateway.cache import EntityCache, bypass_requested, fresh_reads
 from gateway.cache.inflight import InFlight
 from gateway.context import Context
 from gateway.loaders import Loaders
@@ -88,6 +92,8 @@ class GatewayView(GraphQLView[Context, None]):
         # One per view, so per app: concurrent requests share upstream fetches.
         self.inflight = InFlight()
         self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        # Writes whose client left, running to their end; shutdown waits for them.
+        self.orphaned_writes: set[asyncio.Task[Any]] = set()
         self.render_ide = render_ide
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -135,6 +141,10 @@ class GatewayView(GraphQLView[Context, None]):
         for ws in list(self.sockets):
             await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
+    async def drain_orphaned_writes(self, timeout_s: float) -> None:
+        """Wait (at shutdown) for the writes whose clients left."""
+        await operation.drain(self.orphaned_writes, timeout_s)
+
     def should_render_graphql_ide(self, request: Any) -> bool:
         # Strawberry also serves the IDE to `Accept: */*` (curl, fetch); only a
         # browser that asks for HTML gets it here.
@@ -169,6 +179,7 @@ class GatewayView(GraphQLView[Context, None]):
         bypass = bypass_requested(
             request.headers.get("Cache-Control"), request.headers.get("Pragma")
         )
+        fresh_reads.set(bypass)
         return Context(
             settings=self.settings,
             providers=providers,
@@ -196,8 +207,14 @@ class GatewayView(GraphQLView[Context, None]):
         return response
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        request_data = kwargs.get("request_data")
         try:
-            return await super().execute_operation(*args, **kwargs)
+            return await operation.run_operation(
+                lambda: super(GatewayView, self).execute_operation(*args, **kwargs),
+                is_write=lambda: _writes(request_data),
+                background=self.orphaned_writes,
+                keep_scope=_streaming,
+            )
         except HTTPException as exc:
             # Spec: a mutation over GET is 405, not a generic 400.
             if isinstance(exc.__cause__, InvalidOperationTypeError):
@@ -236,6 +253,30 @@ class GatewayView(GraphQLView[Context, None]):
         ):
             sub_response.set_status(400)
         return sub_response
+
+
+def _streaming(result: object) -> bool:
+    """A stream (subscription over HTTP, incremental delivery) still executes
+    after execute_operation returns: its scope must stay open."""
+    return not isinstance(result, ExecutionResult | list)
+
+
+def _writes(request_data: object) -> bool:
+    """Whether the request (or a request of a batch) is a mutation; only asked
+    once its client has left, so a normal request parses its document once."""
+    items = request_data if isinstance(request_data, list) else [request_data]
+    for item in items:
+        query = getattr(item, "query", None)
+        if not query:
+            continue
+        try:
+            document = parse(query)
+        except GraphQLError:
+            continue  # never executed, so nothing was written
+        found = get_operation_ast(document, getattr(item, "operation_name", None))
+        if found is not None and found.operation == OperationType.MUTATION:
+            return True
+    return False
 
 
 async def _body_size(request: web.Request, *, streamed: bool) -> int | None:

@@ -54,7 +54,7 @@ async def get_purchase_order_by_number(
         for slug in providers_with(info, Capability.PURCHASE_ORDERS)
     ]
     found: models.PurchaseOrder | None = await first_found(
-        info.context.loaders.purchase_order_by_number, keys
+        info.context.loaders.purchase_order_by_number, keys, info
     )
     if found is None:
         return None

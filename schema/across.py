@@ -4,14 +4,15 @@ A field such as a purchase order's inbound shipments asks each provider that
 could hold some. One provider failing must not hide the others' answers, so
 its error is recorded as a partial error at the field's path (see
 `schema.partial`) and the field returns the rest; only when every provider
-failed does the field fail.
+failed does the field fail (null), and then each provider still has its own
+error at that path.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Sequence
-from typing import Protocol, TypeVar
+from typing import NoReturn, Protocol, TypeVar
 
 from gateway import models
 from gateway.errors import ProviderError
@@ -54,10 +55,20 @@ async def _outcomes(loader: Loads[K, T], keys: Sequence[K]) -> list[T | Provider
     return result
 
 
+def _fail(info: Info | None, errors: Sequence[ProviderError]) -> NoReturn:
+    """Raise the first error (it nulls the field); the others become partial
+    errors at the same path, so every provider that failed is named."""
+    if info is not None:
+        path = tuple(info.path.as_list())
+        info.context.partial_errors.extend((path, error) for error in errors[1:])
+    raise errors[0]
+
+
 async def load_each(info: Info, loader: Loads[K, T], keys: Sequence[K]) -> list[T]:
     """The value of each key that loaded; failed keys become partial errors.
 
-    Raises the first ProviderError when every key failed.
+    When every key failed the field fails: the first ProviderError is raised
+    and the others are partial errors at the same path.
     """
     outcomes = await _outcomes(loader, keys)
     found: list[T] = []
@@ -68,25 +79,28 @@ async def load_each(info: Info, loader: Loads[K, T], keys: Sequence[K]) -> list[
         else:
             found.append(outcome)
     if errors and not found:
-        raise errors[0]
+        _fail(info, errors)
     path = tuple(info.path.as_list())
     info.context.partial_errors.extend((path, error) for error in errors)
     return found
 
 
-async def first_found(loader: Loads[K, T | None], keys: Sequence[K]) -> T | None:
+async def first_found(
+    loader: Loads[K, T | None], keys: Sequence[K], info: Info | None = None
+) -> T | None:
     """The first key's value that is not None, in key order.
 
     A provider that failed is only an error when no other one has the value:
-    then the first ProviderError is raised; with no error it is None.
+    then the first ProviderError is raised (with `info`, the others are
+    partial errors at the field's path); with no error it is None.
     """
     outcomes = await _outcomes(loader, keys)
     for outcome in outcomes:
         if outcome is not None and not isinstance(outcome, ProviderError):
             return outcome
-    for outcome in outcomes:
-        if isinstance(outcome, ProviderError):
-            raise outcome
+    errors = [outcome for outcome in outcomes if isinstance(outcome, ProviderError)]
+    if errors:
+        _fail(info, errors)
     return None
 
 

@@ -105,7 +105,7 @@ class InboundShipment(Node):
             NumberKey(slug, number)
             for slug in providers_with(info, Capability.PURCHASE_ORDERS)
         ]
-        found: models.PurchaseOrder | None = await first_found(loader, keys)
+        found: models.PurchaseOrder | None = await first_found(loader, keys, info)
         return PurchaseOrder.from_model(found) if found else None
 
 
@@ -150,7 +150,8 @@ class InboundShipmentLine(Node):
     @strawberry.field(
         description="Stock of this line's SKU at every provider that keeps stock, "
         "per location; one batched call per provider. A provider that fails is "
-        "reported as an error naming it; the others' levels remain."
+        "reported as an error naming it; the others' levels remain. Null if "
+        "every provider failed."
     )
     async def inventory(self, info: Info) -> list[InventoryLevel] | None:
         found = await inventory_everywhere(info, self.model.sku)

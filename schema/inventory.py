@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from gateway import models
 from gateway.errors import ProviderError
 from schema.enums import Provider
+from schema.node import Info
 
 
 @strawberry.type(description="Stock of one SKU at one provider location.")
@@ -63,17 +64,31 @@ class SkuInventory:
             for level in outcome
         ]
 
-    @strawberry.field(
-        description="Sum of on-hand units over the providers that answered."
-    )
-    def total_on_hand(self) -> int:
-        return sum(level.on_hand or 0 for level in self._found())
+    def _answered(self, info: Info) -> list[models.InventoryLevel]:
+        """The levels of the providers that answered, for a total; each provider
+        that failed is an error at the total's path, so a short total is never
+        silent (the total may be asked without `levels`)."""
+        path = tuple(info.path.as_list())
+        info.context.partial_errors.extend(
+            (path, outcome)
+            for outcome in self.outcomes
+            if isinstance(outcome, ProviderError)
+        )
+        return self._found()
 
     @strawberry.field(
-        description="Sum of available units over the providers that answered."
+        description="Sum of on-hand units over the providers that answered; each "
+        "provider that could not answer is an error naming it at this field."
     )
-    def total_available(self) -> int:
-        return sum(level.available or 0 for level in self._found())
+    def total_on_hand(self, info: Info) -> int:
+        return sum(level.on_hand or 0 for level in self._answered(info))
+
+    @strawberry.field(
+        description="Sum of available units over the providers that answered; "
+        "each provider that could not answer is an error naming it at this field."
+    )
+    def total_available(self, info: Info) -> int:
+        return sum(level.available or 0 for level in self._answered(info))
 
     @strawberry.field(
         description="Every location's level. Null, with an error naming the "

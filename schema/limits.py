@@ -7,10 +7,16 @@ once per query text by `schema.query_analysis`, kept by `schema.caches`):
   (introspection, which GraphiQL needs) add nothing;
 - aliases: aliased fields written in the document;
 - page size: every explicit `first`, literal or variable;
-- cost: the static estimate of `schema.query_shape`, with the request's variables.
+- cost: the static estimate of `schema.query_shape`, with the request's variables;
+- upstream requests: the estimate of `schema.upstream` (what the providers'
+  APIs force per field and page, with the variables and the request's
+  providers) against `limits.max_upstream_requests`. It shares the code
+  `MAX_COST_EXCEEDED`, and is checked only when the static cost is within its
+  limit, so a document gets at most one such error.
 
 An error names the limit and the overshoot (`Query depth 14 exceeds the maximum
-of 10 by 4`) and carries `extensions {code, limit, actual}`.
+of 10 by 4`; `Query would send an estimated 1010 upstream requests, over the
+maximum of 200 by 810`) and carries `extensions {code, limit, actual}`.
 
 Two ways to run them:
 
@@ -130,22 +136,42 @@ def cost_error(
     )
 
 
+def upstream_error(
+    operation: OperationShape, estimate: int, limits: LimitSettings
+) -> GraphQLError | None:
+    limit = limits.max_upstream_requests
+    if estimate <= limit:
+        return None
+    return GraphQLError(
+        f"Query would send an estimated {estimate} upstream requests, over the "
+        f"maximum of {limit} by {estimate - limit}",
+        operation.node,
+        extensions={"code": MAX_COST_EXCEEDED, "limit": limit, "actual": estimate},
+    )
+
+
 def check(
     shape: DocumentShape,
     operation: OperationShape | None,
     limits: LimitSettings,
     variables: Mapping[str, Any] | None,
     cost: int,
+    upstream: int = 0,
 ) -> list[GraphQLError]:
-    """Every limit the running operation exceeds, given its requested cost."""
+    """Every limit the running operation exceeds, given its requested cost and
+    its estimated upstream requests."""
     errors: list[GraphQLError] = []
     if operation is not None and (error := depth_error(operation, limits)):
         errors.append(error)
     if error := alias_error(shape, limits):
         errors.append(error)
     errors.extend(page_size_errors(shape, operation, limits, variables))
-    if operation is not None and (error := cost_error(operation, cost, limits)):
-        errors.append(error)
+    if operation is not None:
+        error = cost_error(operation, cost, limits) or upstream_error(
+            operation, upstream, limits
+        )
+        if error is not None:
+            errors.append(error)
     return errors
 
 

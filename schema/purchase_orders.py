@@ -108,7 +108,8 @@ class PurchaseOrder(Node):
     @strawberry.field(
         description="Inbound shipments (ASNs) against this PO number at every "
         "warehouse provider, one batched call per provider. A provider that "
-        "fails is reported as an error naming it; the others' shipments remain."
+        "fails is reported as an error naming it; the others' shipments remain. "
+        "Null if every provider failed."
     )
     async def inbound_shipments(self, info: Info) -> list[InboundShipment] | None:
         keys = [
@@ -180,7 +181,8 @@ class PurchaseOrderLine(Node):
     @strawberry.field(
         description="Stock of this line's SKU at every provider that keeps stock, "
         "per location; one batched call per provider. A provider that fails is "
-        "reported as an error naming it; the others' levels remain."
+        "reported as an error naming it; the others' levels remain. Null if "
+        "every provider failed."
     )
     async def inventory(self, info: Info) -> list[InventoryLevel] | None:
         found = await inventory_everywhere(info, self.model.sku)

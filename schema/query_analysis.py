@@ -46,6 +46,16 @@ from schema.query_shape import (
     Size,
     Terms,
 )
+from schema.upstream_fields import FIELDS, ROOTS
+from schema.upstream_shape import (
+    EMPTY_SCOPE,
+    Root,
+    Scope,
+    count_of,
+    field_scope,
+    merge_scopes,
+    providers_of,
+)
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 DEFAULT_FIRST = 20
@@ -70,7 +80,12 @@ def analyze(schema: GraphQLSchema, document: DocumentNode) -> DocumentShape:
         }
         name = definition.name.value if definition.name else None
         operations[name] = OperationShape(
-            definition, summary.depth, summary.cost, summary.plan, defaults
+            definition,
+            summary.depth,
+            summary.cost,
+            summary.plan,
+            defaults,
+            summary.roots,
         )
     aliases = 0
     page_sizes: list[PageSize] = []
@@ -127,6 +142,9 @@ class _Summary:
     depth: int
     cost: Terms
     plan: Plan
+    scope: Scope = EMPTY_SCOPE
+    """The upstream reads of this selection (`schema.upstream_shape`)."""
+    roots: tuple[Root, ...] = ()
 
 
 _EMPTY = _Summary(0, {}, {})
@@ -138,6 +156,8 @@ class _Walker:
 
     def __init__(self, schema: GraphQLSchema, document: DocumentNode) -> None:
         self.schema = schema
+        self.query_type = schema.query_type
+        self.provider_names = provider_names()
         self.fragments = {
             d.name.value: d
             for d in document.definitions
@@ -157,6 +177,8 @@ class _Walker:
         depth = 0
         cost: Terms = {}
         plan: dict[str, Plan] = {}
+        scopes: list[Scope] = []
+        roots: list[Root] = []
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 part = self.field(selection, parent, connection)
@@ -172,11 +194,13 @@ class _Walker:
             else:  # pragma: no cover - no other selection kinds exist
                 continue
             depth = max(depth, part.depth)
+            scopes.append(part.scope)
+            roots.extend(part.roots)
             for sizes, coefficient in part.cost.items():
                 cost[sizes] = cost.get(sizes, 0) + coefficient
             for key, sub in part.plan.items():
                 plan[key] = self.merge(plan[key], sub) if key in plan else sub
-        return _Summary(depth, cost, plan)
+        return _Summary(depth, cost, plan, merge_scopes(scopes), tuple(roots))
 
     def field(
         self, node: FieldNode, parent: GraphQLNamedType, connection: int | Size | None
@@ -211,7 +235,21 @@ class _Walker:
                 scaled, factor = (size, *sizes), coefficient
             cost[scaled] = cost.get(scaled, 0) + factor
         key = node.alias.value if node.alias else name
-        return _Summary(child.depth + 1, cost, {key: child.plan})
+        plan = {key: child.plan}
+        root = ROOTS.get(name) if parent is self.query_type else None
+        if root is not None:
+            providers = providers_of(node, root, self.provider_names)
+            found = Root(
+                root,
+                first if first is not None else 0,
+                count_of(node, root.count_argument),
+                providers,
+                child.scope,
+            )
+            return _Summary(child.depth + 1, cost, plan, EMPTY_SCOPE, (found,))
+        reads = FIELDS.get((parent.name, name))
+        scope = field_scope(parent.name, reads, size, child.scope)
+        return _Summary(child.depth + 1, cost, plan, scope)
 
     def spread(self, name: str, connection: int | Size | None) -> _Summary:
         key = (name, connection)
@@ -248,6 +286,14 @@ class _Walker:
         if condition is None:
             return parent
         return self.schema.get_type(condition.name.value)
+
+
+@cache
+def provider_names() -> dict[str, str]:
+    """Provider enum names (`FLEXE`) to the slugs the context keys them by."""
+    from schema.enums import Provider, provider_slug
+
+    return {p.name: provider_slug(p) for p in Provider}
 
 
 def _first(node: FieldNode, arguments: Mapping[str, Any]) -> int | Size | None:

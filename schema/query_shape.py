@@ -29,9 +29,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import FieldNode, OperationDefinitionNode
+
+if TYPE_CHECKING:
+    from schema.upstream_shape import Root
 
 MAX_REPORTED = 2**53 - 1
 """Costs saturate here: the largest integer a JSON client reads exactly (a
@@ -75,6 +78,8 @@ class OperationShape:
     cost: Terms
     plan: Plan
     variable_defaults: Mapping[str, Any]
+    upstream: tuple[Root, ...] = ()
+    """The root fields that reach providers (`schema.upstream_shape`)."""
 
     def variable(self, name: str, variables: Mapping[str, Any] | None) -> int | None:
         """The integer a variable holds in this request, if it holds one."""

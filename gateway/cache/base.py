@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple, Protocol
 
+from gateway.cache.refresh import Refresher
+
 
 class CacheKey(NamedTuple):
     """One cached value: the provider that holds it and its key there.
@@ -17,6 +19,13 @@ class CacheKey(NamedTuple):
     key: str
 
 
+class Entry(NamedTuple):
+    """A cached value and how many more seconds the backend keeps it."""
+
+    value: bytes
+    ttl_left_s: float
+
+
 class EntityCache(Protocol):
     """A store of encoded upstream entities shared by every request.
 
@@ -27,7 +36,13 @@ class EntityCache(Protocol):
     Backend failures never escape: a read that cannot be served is a miss, and a
     write or an invalidation that cannot be done is skipped (and logged), so the
     cache can slow a GraphQL request down but never fail it.
+
+    `refresher` holds the background refreshes of values about to expire
+    (`gateway.cache.refresh`); invalidations void those in flight, and `close`
+    cancels them.
     """
+
+    refresher: Refresher
 
     async def get_many(
         self, entity: str, keys: Sequence[CacheKey]
@@ -36,6 +51,13 @@ class EntityCache(Protocol):
 
         A key never stored, expired, or invalidated is left out of the result.
         """
+        ...
+
+    async def get_entries(
+        self, entity: str, keys: Sequence[CacheKey]
+    ) -> dict[CacheKey, Entry]:
+        """Like `get_many`, with the seconds each value has left, read in the
+        same round trip."""
         ...
 
     async def set_many(
@@ -64,9 +86,17 @@ class EntityCache(Protocol):
 class NullCache:
     """An EntityCache that keeps nothing: every read misses (caching switched off)."""
 
+    def __init__(self) -> None:
+        self.refresher = Refresher()
+
     async def get_many(
         self, entity: str, keys: Sequence[CacheKey]
     ) -> dict[CacheKey, bytes]:
+        return {}
+
+    async def get_entries(
+        self, entity: str, keys: Sequence[CacheKey]
+    ) -> dict[CacheKey, Entry]:
         return {}
 
     async def set_many(

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
 from gateway.cache.base import CacheKey, EntityCache
 from gateway.cache.inflight import InFlight
+from gateway.cache.refresh import Job, RefreshPolicy, Run
 
 V = TypeVar("V")
 
 log = logging.getLogger("gateway.cache")
+
+fresh_reads: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "fresh_reads", default=False
+)
+"""Set for a request that sent `Cache-Control: no-cache`: caches kept below
+the entity cache (a provider's warm store) skip their reads for it too."""
 
 
 async def cached_fetch(
@@ -25,6 +33,7 @@ async def cached_fetch(
     encode: Callable[[V], bytes],
     decode: Callable[[bytes], V],
     inflight: InFlight | None = None,
+    refresh: RefreshPolicy | None = None,
 ) -> dict[CacheKey, V]:
     """The values of `keys`: cached ones, then one `fetch` call for the rest.
 
@@ -44,18 +53,44 @@ async def cached_fetch(
     * A cached value that no longer decodes (written by another version of the
       gateway) is a miss, and is overwritten by the fresh value; a fresh value
       that does not encode is returned but not cached. Both are logged.
+
+    Refresh-ahead, with a `refresh` policy (`gateway.cache.refresh`):
+    * Values are stored for `ttl_s` plus `refresh.grace_s`; they are fresh for
+      `ttl_s` and stale (still served) for the grace after it.
+    * A value read in the last `refresh.ahead` of its TTL, or while stale, is
+      returned at once and its key is refreshed in the background: one more
+      `fetch` call, later, in a task of the cache's Refresher, for the due keys
+      no refresh of this process is fetching already. Its answer is stored
+      like a miss's; a key it no longer returns is invalidated. This call
+      never waits for it, and never sees its errors: a failed refresh is
+      logged once and the stale value expires as it is.
+    * The refresh is not the request's: it runs without its deadline and its
+      upstream counter, and not through `inflight`, so a miss after an
+      invalidation never joins a refresh begun before it. A key invalidated
+      while its refresh is in flight is not stored by that refresh.
+    * A bypass reads nothing, so it starts no refresh; an invalidated value is
+      gone from the backend, so it is a miss, never served stale.
     """
     unique = list(dict.fromkeys(keys))
     found: dict[CacheKey, V] = {}
+    due: dict[CacheKey, float] = {}
     if not bypass and ttl_s > 0 and unique:
-        for key, data in (await cache.get_many(entity, unique)).items():
+        for key, entry in (await cache.get_entries(entity, unique)).items():
             try:
-                found[key] = decode(data)
+                found[key] = decode(entry.value)
             except ValueError as exc:  # pydantic's ValidationError included
                 log.warning(
                     "undecodable cache entry, refetching",
                     extra={"entity": entity, "key": key.key, "error": str(exc)},
                 )
+                continue
+            if refresh is not None and refresh.due(ttl_s, entry.ttl_left_s):
+                due[key] = entry.ttl_left_s
+    stored_ttl_s = ttl_s if refresh is None else refresh.stored_ttl(ttl_s)
+    if due:
+        cache.refresher.start(
+            entity, due, _refresh(cache, entity, fetch, stored_ttl_s, encode)
+        )
     missing = [key for key in unique if key not in found]
     if not missing:
         return found
@@ -65,9 +100,33 @@ async def cached_fetch(
         answered = await inflight.fetch(entity, missing, fetch)
     fresh = {key: value for key in missing if (value := answered.get(key)) is not None}
     if fresh and ttl_s > 0:
-        await cache.set_many(entity, _encoded(entity, fresh, encode), ttl_s)
+        await cache.set_many(entity, _encoded(entity, fresh, encode), stored_ttl_s)
     found.update(fresh)
     return found
+
+
+def _refresh(
+    cache: EntityCache,
+    entity: str,
+    fetch: Callable[[list[CacheKey]], Awaitable[Mapping[CacheKey, V]]],
+    stored_ttl_s: float,
+    encode: Callable[[V], bytes],
+) -> Run:
+    """The background refresh of a job's keys: fetch, store, drop the gone."""
+
+    async def run(job: Job) -> None:
+        answered: Mapping[CacheKey, V | None] = await fetch(list(job.keys))
+        live = job.live(job.keys)
+        fresh = {k: v for k in live if (v := answered.get(k)) is not None}
+        if fresh:
+            await cache.set_many(entity, _encoded(entity, fresh, encode), stored_ttl_s)
+        # Gone upstream: a miss's answer would not have it, so neither does
+        # the next read. Re-read `live`, an invalidation may have come since.
+        gone = [key for key in job.live(live) if key not in fresh]
+        if gone:
+            await cache.invalidate(entity, gone)
+
+    return run
 
 
 def _encoded(

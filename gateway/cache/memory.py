@@ -7,7 +7,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from gateway.cache.base import CacheKey
+from gateway.cache.base import CacheKey, Entry
+from gateway.cache.refresh import Refresher
 
 DEFAULT_MAX_ITEMS = 50_000
 
@@ -30,7 +31,8 @@ class MemoryCache:
     O(1): every item remembers the generations it was stored under and reads as
     a miss once either has moved on. Such stale items take room until a read
     meets them or the LRU evicts them, so `len()` can exceed the live count but
-    never `max_items`. `clock` is injectable for tests (monotonic seconds).
+    never `max_items`. `clock` is injectable for tests (monotonic seconds),
+    and may be replaced on a running cache; its refresher reads it too.
     """
 
     def __init__(
@@ -41,7 +43,8 @@ class MemoryCache:
         if max_items < 1:
             raise ValueError(f"max_items must be at least 1, not {max_items}")
         self.max_items = max_items
-        self._clock = clock
+        self.clock = clock
+        self.refresher = Refresher(lambda: self.clock())
         self._items: OrderedDict[_Slot, _Item] = OrderedDict()
         self._entity_generations: dict[str, int] = {}
         self._provider_generations: dict[str, int] = {}
@@ -52,9 +55,15 @@ class MemoryCache:
     async def get_many(
         self, entity: str, keys: Sequence[CacheKey]
     ) -> dict[CacheKey, bytes]:
-        now = self._clock()
+        found = await self.get_entries(entity, keys)
+        return {key: entry.value for key, entry in found.items()}
+
+    async def get_entries(
+        self, entity: str, keys: Sequence[CacheKey]
+    ) -> dict[CacheKey, Entry]:
+        now = self.clock()
         entity_generation = self._entity_generations.get(entity, 0)
-        found: dict[CacheKey, bytes] = {}
+        found: dict[CacheKey, Entry] = {}
         for key in keys:
             slot = (entity, key.provider, key.key)
             item = self._items.get(slot)
@@ -69,7 +78,7 @@ class MemoryCache:
                 del self._items[slot]
                 continue
             self._items.move_to_end(slot)
-            found[key] = item.value
+            found[key] = Entry(item.value, item.expires_at - now)
         return found
 
     async def set_many(
@@ -77,7 +86,7 @@ class MemoryCache:
     ) -> None:
         if ttl_s <= 0 or not items:
             return
-        expires_at = self._clock() + ttl_s
+        expires_at = self.clock() + ttl_s
         entity_generation = self._entity_generations.get(entity, 0)
         for key, value in items.items():
             slot = (entity, key.provider, key.key)
@@ -92,16 +101,20 @@ class MemoryCache:
             self._items.popitem(last=False)
 
     async def invalidate(self, entity: str, keys: Sequence[CacheKey]) -> None:
+        self.refresher.forget(entity, list(keys))
         for key in keys:
             self._items.pop((entity, key.provider, key.key), None)
 
     async def invalidate_provider(self, provider: str) -> None:
+        self.refresher.forget_provider(provider)
         generations = self._provider_generations
         generations[provider] = generations.get(provider, 0) + 1
 
     async def invalidate_entity(self, entity: str) -> None:
+        self.refresher.forget_entity(entity)
         generations = self._entity_generations
         generations[entity] = generations.get(entity, 0) + 1
 
     async def close(self) -> None:
+        await self.refresher.aclose()
         self._items.clear()

@@ -9,6 +9,10 @@ again, because an item that was invalidated may no longer match the filter.
 Each provider's pages of one list live under their own entity name
 (`orders:list/flexe`), so that `invalidate_list` drops exactly those pages with
 one O(1) generation bump of the backend.
+
+Pages are refreshed ahead of their expiry like entities (`cached_fetch`): a
+page read in its refresh window or grace, by its own life or its shortest-
+lived item's, is served and fetched again once in the background.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from gateway.cache.entities import (
     SHIPMENTS,
 )
 from gateway.cache.inflight import InFlight
+from gateway.cache.refresh import Job, RefreshPolicy
 from gateway.models import Order, PurchaseOrder, Shipment
 from gateway.providers.base import Page, PageRequest
 from gateway.settings import CacheSettings
@@ -115,16 +120,30 @@ async def cached_page(
     still happens. An exception from `fetch` propagates and nothing is stored,
     so a provider error is never cached. A TTL of 0 only calls `fetch`.
     With `inflight`, requests that miss the same page at once share one fetch.
+    A page due for a refresh (see the module) is returned at once, and one
+    background `fetch()` stores it again unless its list was invalidated since.
     """
     ttl_s = settings.ttl_for(spec.entity)
     if ttl_s <= 0 or isinstance(cache, NullCache):
         return await fetch()
     namespace = list_namespace(spec.entity, provider)
     key = page_key(provider, filter, page)
+    refresh = RefreshPolicy.from_settings(settings)
+    stored_ttl_s = refresh.stored_ttl(ttl_s)
     if not bypass:
         found = await _read(cache, spec, namespace, key)
         if found is not None:
-            return found
+            cached, ttl_left_s = found
+            if refresh.due(ttl_s, ttl_left_s):
+
+                async def run(job: Job) -> None:
+                    fresh = await fetch()
+                    # A page is only of use whole: any invalidation voids it.
+                    if not job.voided:
+                        await _write(cache, spec, namespace, key, fresh, stored_ttl_s)
+
+                cache.refresher.start(namespace, {key: ttl_left_s}, run)
+            return cached
     if inflight is None or bypass:
         fresh = await fetch()
     else:
@@ -135,31 +154,35 @@ async def cached_page(
         shared = (await inflight.fetch(namespace, [key], one))[key]
         assert shared is not None
         fresh = shared
-    await _write(cache, spec, namespace, key, fresh, ttl_s)
+    await _write(cache, spec, namespace, key, fresh, stored_ttl_s)
     return fresh
 
 
 async def _read(
     cache: EntityCache, spec: ListCache[T], namespace: str, key: CacheKey
-) -> Page[T] | None:
-    data = (await cache.get_many(namespace, [key])).get(key)
-    if data is None:
+) -> tuple[Page[T], float] | None:
+    """The cached page, and the seconds left to it or its shortest-lived item."""
+    entry = (await cache.get_entries(namespace, [key])).get(key)
+    if entry is None:
         return None
     try:
-        entry = orjson.loads(data)
-        ids: list[str] = entry["ids"]
+        stored_page = orjson.loads(entry.value)
+        ids: list[str] = stored_page["ids"]
         keys = [CacheKey(key.provider, item_id) for item_id in ids]
-        stored = await cache.get_many(spec.items, keys) if keys else {}
+        stored = await cache.get_entries(spec.items, keys) if keys else {}
         if len(stored) < len(keys):
             return None
-        items = [spec.codec.decode(stored[item_key]) for item_key in keys]
-        return Page(items, entry["next"], entry["total"], entry["extra"])
+        items = [spec.codec.decode(stored[item_key].value) for item_key in keys]
+        page = Page(
+            items, stored_page["next"], stored_page["total"], stored_page["extra"]
+        )
     except (ValueError, KeyError, TypeError) as exc:  # ValidationError included
         log.warning(
             "undecodable cached page, refetching",
             extra={"entity": namespace, "error": str(exc)},
         )
         return None
+    return page, min([entry.ttl_left_s, *(e.ttl_left_s for e in stored.values())])
 
 
 async def _write(

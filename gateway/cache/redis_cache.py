@@ -8,6 +8,8 @@ Keys under one prefix:
 Invalidating an entity or a provider is one INCR of its counter: values stored
 under the old generation are never read again and expire on their own, so no
 SCAN is needed and every instance sees the invalidation at its next read.
+A read is two round trips: the counters, then the values with their PTTLs
+(which refresh-ahead needs, `gateway.cache.refresh`) in one MULTI.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from gateway.cache.base import CacheKey
+from gateway.cache.base import CacheKey, Entry
+from gateway.cache.refresh import Refresher
 
 DEFAULT_PREFIX = "gateway:cache:v1:"
 DEFAULT_TIMEOUT_S = 0.5
@@ -63,6 +66,7 @@ class RedisCache:
         self.prefix = prefix
         self.cooldown_s = cooldown_s
         self._clock = clock
+        self.refresher = Refresher(clock)
         self._resting_until = -math.inf
         self._healthy = True
 
@@ -93,20 +97,32 @@ class RedisCache:
     async def get_many(
         self, entity: str, keys: Sequence[CacheKey]
     ) -> dict[CacheKey, bytes]:
+        found = await self.get_entries(entity, keys)
+        return {key: entry.value for key, entry in found.items()}
+
+    async def get_entries(
+        self, entity: str, keys: Sequence[CacheKey]
+    ) -> dict[CacheKey, Entry]:
         if not keys or self._resting():
             return {}
         unique = list(dict.fromkeys(keys))
         try:
             generations = await self._generations(entity, unique)
             names = [self._value(entity, generations, key) for key in unique]
-            values = await self.redis.mget(names)
+            # The values and their PTTLs in one round trip, as one MULTI so
+            # that a PTTL belongs to the value read beside it.
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.mget(names)
+                for name in names:
+                    pipe.pttl(name)
+                values, *ttls = await pipe.execute()
         except _FAILURES as exc:
             self._failed("read", exc)
             return {}
         self._succeeded()
         return {
-            key: value if isinstance(value, bytes) else value.encode()
-            for key, value in zip(unique, values, strict=True)
+            key: Entry(value if isinstance(value, bytes) else value.encode(), _left(ms))
+            for key, value, ms in zip(unique, values, ttls, strict=True)
             if value is not None
         }
 
@@ -130,6 +146,9 @@ class RedisCache:
     async def invalidate(self, entity: str, keys: Sequence[CacheKey]) -> None:
         if not keys:
             return
+        # Only this instance's refreshes: another's may store a value fetched
+        # before this, like any fetch that races an invalidation.
+        self.refresher.forget(entity, list(keys))
         try:
             generations = await self._generations(entity, keys)
             await self.redis.delete(
@@ -141,12 +160,15 @@ class RedisCache:
         self._succeeded()
 
     async def invalidate_provider(self, provider: str) -> None:
+        self.refresher.forget_provider(provider)
         await self._bump(self._provider_counter(provider))
 
     async def invalidate_entity(self, entity: str) -> None:
+        self.refresher.forget_entity(entity)
         await self._bump(self._entity_counter(entity))
 
     async def close(self) -> None:
+        await self.refresher.aclose()
         await self.redis.aclose()
 
     async def _bump(self, counter: str) -> None:
@@ -198,6 +220,14 @@ class RedisCache:
         if not self._healthy:
             self._healthy = True
             log.info("entity cache (Redis) reachable again")
+
+
+def _left(pttl_ms: int) -> float:
+    """Seconds a value has left from its PTTL: -1 (no expiry, not one of ours)
+    never expires; -2, gone since the MGET, is due now."""
+    if pttl_ms == -1:
+        return math.inf
+    return max(0.0, pttl_ms / 1000)
 
 
 def _part(name: str) -> str:

@@ -1,7 +1,8 @@
 """The provider interface every adapter implements, and the paging types it uses.
 
 Adapters subclass `ProviderBase` and override what their API offers, declaring
-it in `capabilities`. Reads an API does not have answer "none here" (an empty
+it in `capabilities` (`capabilities.py`) and what each read costs upstream
+in `fan_out` (`fanout.py`). Reads an API does not have answer "none here" (an empty
 mapping or page), because a graph-wide read simply has nothing from that
 provider; writes it does not have raise NotSupported without an upstream call.
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from gateway.errors import NotSupported
@@ -44,6 +44,8 @@ from gateway.models import (
     Shipment,
     ShipmentCreate,
 )
+from gateway.providers.capabilities import Capability as Capability
+from gateway.providers.fanout import FanOut
 
 if TYPE_CHECKING:
     import aiohttp
@@ -52,34 +54,6 @@ if TYPE_CHECKING:
     from gateway.settings import ProviderSettings, RetrySettings
 
 T = TypeVar("T")
-
-
-class Capability(StrEnum):
-    """What a provider can do; declared, never discovered by trial."""
-
-    LIST_ORDERS = "LIST_ORDERS"
-    ORDER_LINES = "ORDER_LINES"
-    ALLOCATION_ERRORS = "ALLOCATION_ERRORS"
-    ATTACHMENTS = "ATTACHMENTS"
-    SHIPMENTS = "SHIPMENTS"
-    LIST_SHIPMENTS = "LIST_SHIPMENTS"
-    INVENTORY = "INVENTORY"
-    PURCHASE_ORDERS = "PURCHASE_ORDERS"
-    INBOUND_SHIPMENTS = "INBOUND_SHIPMENTS"
-    CREATE_ORDER = "CREATE_ORDER"
-    UPDATE_ORDER = "UPDATE_ORDER"
-    CANCEL_ORDER = "CANCEL_ORDER"
-    ORDER_LINE_WRITES = "ORDER_LINE_WRITES"
-    ACKNOWLEDGE_ORDER = "ACKNOWLEDGE_ORDER"
-    CREATE_SHIPMENT = "CREATE_SHIPMENT"
-    CREATE_PURCHASE_ORDER = "CREATE_PURCHASE_ORDER"
-    UPDATE_PURCHASE_ORDER = "UPDATE_PURCHASE_ORDER"
-    CANCEL_PURCHASE_ORDER = "CANCEL_PURCHASE_ORDER"
-    CLOSE_PURCHASE_ORDER = "CLOSE_PURCHASE_ORDER"
-    CREATE_INBOUND_SHIPMENT = "CREATE_INBOUND_SHIPMENT"
-    CREATE_ATTACHMENT = "CREATE_ATTACHMENT"
-    WEBHOOKS = "WEBHOOKS"
-    POLL_CHANGES = "POLL_CHANGES"
 
 
 @dataclass(frozen=True)
@@ -139,6 +113,9 @@ class ProviderBase:
 
     slug: ClassVar[str]
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    fan_out: ClassVar[FanOut] = FanOut()
+    """Upstream calls per read and list page; the default assumes no batch
+    endpoint anywhere, so an adapter that declares nothing is overestimated."""
 
     async def start(self) -> None:
         """Called once when the app starts (background sync, warm-up). No upstream

@@ -62,6 +62,7 @@ async def test_cost_of_a_normal_query_matches_the_sandbox_log(
     assert cost == {
         "requestedQueryCost": 1 + 1 + 5 + 5,
         "actualQueryCost": 1 + 1 + 5 + 5,
+        "estimatedUpstreamRequests": logged,  # Flexe batches: exact here
         "upstreamRequests": logged,
         "upstreamByProvider": {"FLEXE": logged},
     }
@@ -83,6 +84,8 @@ async def test_fifty_aliased_orders_are_allowed_and_cost_fifty(
     assert body["extensions"]["cost"] == {
         "requestedQueryCost": 50,
         "actualQueryCost": 50,
+        # Each alias is priced alone; the loader batches them all into one.
+        "estimatedUpstreamRequests": 50,
         "upstreamRequests": 1,
         "upstreamByProvider": {"FLEXE": 1},
     }
@@ -183,11 +186,34 @@ async def test_cost_limit(gql: GQL, control: SandboxControl) -> None:
     await assert_rejected_upstream_free(body, control)
 
 
+async def test_upstream_limit_comes_from_settings(
+    aiohttp_client: Any, sandbox: TestServer, control: SandboxControl
+) -> None:
+    settings = Settings(
+        sandbox=True,
+        providers={"flexe": provider_settings(sandbox, "flexe")},
+        retry=FAST_RETRY,
+        limits=LimitSettings(max_upstream_requests=3),
+    )
+    client = await aiohttp_client(create_app(settings))
+    # A page, its lines, and allocation errors one call per order (F10).
+    query = "{ orders(first: 5) { edges { node { id allocationErrors { code } } } } }"
+    resp = await client.post("/graphql", json={"query": query})
+    body = await resp.json()
+    [error] = body["errors"]
+    assert error["message"] == (
+        "Query would send an estimated 6 upstream requests, over the maximum of 3 by 3"
+    )
+    assert error["extensions"] == {"code": "MAX_COST_EXCEEDED", "limit": 3, "actual": 6}
+    await assert_rejected_upstream_free(body, control)
+
+
 async def test_introspection_is_not_blocked(gql: GQL, control: SandboxControl) -> None:
     body = await gql(get_introspection_query(descriptions=True))
     assert "errors" not in body
     assert body["data"]["__schema"]["queryType"]["name"] == "Query"
     assert body["extensions"]["cost"]["requestedQueryCost"] == 0
+    assert body["extensions"]["cost"]["estimatedUpstreamRequests"] == 0
     assert await control.count() == 0
 
 
@@ -252,6 +278,7 @@ async def test_documents_that_never_execute_still_report_cost(gql: GQL) -> None:
     zero = {
         "requestedQueryCost": 0,
         "actualQueryCost": 0,
+        "estimatedUpstreamRequests": 0,
         "upstreamRequests": 0,
         "upstreamByProvider": {},
     }

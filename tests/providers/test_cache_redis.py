@@ -20,6 +20,7 @@ import redis.asyncio as aioredis
 from gateway.cache import (
     CacheKey,
     RedisCache,
+    RefreshPolicy,
     cache_from_url,
     cached_fetch,
     list_codec,
@@ -318,3 +319,88 @@ async def test_after_a_failure_reads_and_writes_rest_then_recover(
     finally:
         await down.aclose()
         await cache.close()
+
+
+async def test_entries_carry_the_time_left_from_their_pttl(make: Make) -> None:
+    cache = make()
+    await cache.set_many("orders", {A1: b"short", B1: b"long"}, 4)
+    await cache.set_many("orders", {B1: b"long"}, 30)
+    entries = await cache.get_entries("orders", [A1, A2, B1])
+    assert set(entries) == {A1, B1}
+    assert entries[A1].value == b"short"
+    assert 0 < entries[A1].ttl_left_s <= 4
+    assert 4 < entries[B1].ttl_left_s <= 30
+
+
+async def test_refresh_ahead_on_redis_fetches_once_and_stores_a_full_ttl(
+    make: Make,
+) -> None:
+    first, second = make(), make()
+    policy = RefreshPolicy(ahead=0.2, grace_s=3.0)
+    answers = {A1: "a1-v2", B1: "b1-v2"}
+    calls: list[list[CacheKey]] = []
+    gate = asyncio.Event()
+
+    async def fetch(keys: list[CacheKey]) -> dict[CacheKey, str]:
+        calls.append(keys)
+        await gate.wait()
+        return {k: answers[k] for k in keys}
+
+    async def load(cache: RedisCache) -> dict[CacheKey, str]:
+        return await cached_fetch(
+            cache,
+            "inventory",
+            [A1, B1],
+            fetch,
+            10,
+            bypass=False,
+            encode=str.encode,
+            decode=bytes.decode,
+            refresh=policy,
+        )
+
+    # Stored 4 s ago would leave 13 - 4 = 9 s; 4 s left is inside the last
+    # 2 s of the 10 s TTL (1 s fresh, then the 3 s grace).
+    await first.set_many("inventory", {A1: b"a1-v1", B1: b"b1-v1"}, 4)
+    reads = await asyncio.gather(*(load(first) for _ in range(32)))
+    assert all(read == {A1: "a1-v1", B1: "b1-v1"} for read in reads)
+    assert len(first.refresher) == 2
+    gate.set()
+    await first.refresher.drain()
+    assert calls == [[A1, B1]]
+
+    # Every instance sees the refreshed values, fresh for the whole TTL.
+    entries = await second.get_entries("inventory", [A1, B1])
+    assert {k: e.value for k, e in entries.items()} == {A1: b"a1-v2", B1: b"b1-v2"}
+    assert all(10 < e.ttl_left_s <= 13 for e in entries.values())
+    assert await load(second) == answers
+    await second.refresher.drain()
+    assert calls == [[A1, B1]]
+
+
+async def test_an_invalidated_redis_value_is_a_miss_not_a_stale_hit(
+    make: Make,
+) -> None:
+    first, second = make(), make()
+    calls: list[list[CacheKey]] = []
+
+    async def fetch(keys: list[CacheKey]) -> dict[CacheKey, str]:
+        calls.append(keys)
+        return {k: "fresh" for k in keys}
+
+    await first.set_many("inventory", {A1: b"stale"}, 4)  # due for a refresh
+    await second.invalidate("inventory", [A1])
+    found = await cached_fetch(
+        first,
+        "inventory",
+        [A1],
+        fetch,
+        10,
+        bypass=False,
+        encode=str.encode,
+        decode=bytes.decode,
+        refresh=RefreshPolicy(ahead=0.2, grace_s=3.0),
+    )
+    assert found == {A1: "fresh"}
+    assert calls == [[A1]]
+    assert len(first.refresher) == 0

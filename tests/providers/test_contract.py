@@ -47,6 +47,10 @@ async def build(
     retry: RetrySettings = FAST_RETRY,
     **overrides: Any,
 ) -> ProviderBase:
+    if case.slug == "flexport_logistics":
+        # These cases fault an order's GET after listing it: a warm order
+        # would be served without that GET (the warm store has its own tests).
+        overrides.setdefault("warm_orders", False)
     settings = provider_settings(sandbox, case.slug, **overrides)
     provider = REGISTRY[case.slug](settings, session, retry)
     await provider.start()

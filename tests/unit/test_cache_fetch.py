@@ -9,6 +9,7 @@ import pytest
 
 from gateway.cache import (
     CacheKey,
+    Entry,
     MemoryCache,
     bypass_requested,
     cached_fetch,
@@ -48,11 +49,11 @@ class SpyCache(MemoryCache):
         super().__init__()
         self.log: list[str] = []
 
-    async def get_many(
+    async def get_entries(
         self, entity: str, keys: Sequence[CacheKey]
-    ) -> dict[CacheKey, bytes]:
+    ) -> dict[CacheKey, Entry]:
         self.log.append("get")
-        return await super().get_many(entity, keys)
+        return await super().get_entries(entity, keys)
 
     async def set_many(
         self, entity: str, items: Mapping[CacheKey, bytes], ttl_s: float

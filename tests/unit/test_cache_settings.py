@@ -61,6 +61,21 @@ def test_invalid_cache_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> N
         CacheSettings(max_items=0)
 
 
+def test_refresh_ahead_settings_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert (CacheSettings().refresh_ahead, CacheSettings().stale_grace_s) == (0.2, 3)
+    monkeypatch.setenv("GATEWAY_CACHE__REFRESH_AHEAD", "0.5")
+    monkeypatch.setenv("GATEWAY_CACHE__STALE_GRACE_S", "0")
+    cache = Settings().cache
+    assert (cache.refresh_ahead, cache.stale_grace_s) == (0.5, 0)
+    for invalid in ({"refresh_ahead": 1}, {"refresh_ahead": -0.1}):
+        with pytest.raises(ValidationError, match="refresh_ahead"):
+            CacheSettings.model_validate(invalid)
+    with pytest.raises(ValidationError, match="stale_grace_s"):
+        CacheSettings(stale_grace_s=-1)
+
+
 def test_ttl_for_an_entity_falls_back_to_its_type_then_to_not_cached() -> None:
     cache = CacheSettings(ttl_s={"shipments": 60, "shipments:by_order": 5})
     assert cache.ttl_for("shipments") == 60

@@ -1,5 +1,6 @@
 """InFlight: concurrent misses of one key share one fetch; failures and
-cancellations reach every waiter; nothing stays registered afterwards."""
+cancellations reach every waiter; the fetch is cancelled when its last waiter
+leaves; nothing stays registered afterwards."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Mapping
 
 import pytest
 
+from gateway import operation
 from gateway.cache.base import CacheKey
 from gateway.cache.fetch import cached_fetch
 from gateway.cache.inflight import InFlight
@@ -23,12 +25,19 @@ class Upstream:
 
     def __init__(self, fail: Exception | None = None) -> None:
         self.calls: list[list[CacheKey]] = []
+        self.cancelled = 0
+        self.scopes: list[operation.OperationScope | None] = []
         self.release = asyncio.Event()
         self.fail = fail
 
     async def __call__(self, keys: list[CacheKey]) -> Mapping[CacheKey, str]:
         self.calls.append(keys)
-        await self.release.wait()
+        self.scopes.append(operation.current.get())
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
         if self.fail is not None:
             raise self.fail
         return {k: f"value of {k.key}" for k in keys}
@@ -126,3 +135,98 @@ async def test_cached_fetch_with_inflight_fetches_and_stores_once() -> None:
     assert len(upstream.calls) == 1
     assert await read() == {key(1): "value of o-1"}
     assert len(upstream.calls) == 1, "the next read is served by the cache"
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_the_fetch_is_cancelled_only_when_its_last_waiter_leaves() -> None:
+    inflight, upstream = InFlight(), Upstream()
+    leader = asyncio.create_task(inflight.fetch("orders", [key(1)], upstream))
+    await settle()
+    followers = [
+        asyncio.create_task(inflight.fetch("orders", [key(1)], upstream))
+        for _ in range(2)
+    ]
+    await settle()
+    for waiter in (leader, followers[0]):
+        waiter.cancel()
+        await settle()
+        assert upstream.cancelled == 0, "someone still waits for the fetch"
+        assert len(inflight) == 1
+    followers[1].cancel()
+    await settle()
+    assert upstream.cancelled == 1
+    assert len(inflight) == 0
+    assert len(upstream.calls) == 1
+    for waiter in (leader, *followers):
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+
+
+async def test_after_an_abandoned_fetch_the_next_request_fetches_afresh() -> None:
+    inflight, upstream = InFlight(), Upstream()
+    gone = asyncio.create_task(inflight.fetch("orders", [key(1)], upstream))
+    await settle()
+    gone.cancel()
+    # At once, before the cancelled fetch has unwound: nothing to join.
+    fresh = asyncio.create_task(inflight.fetch("orders", [key(1)], upstream))
+    await settle()
+    upstream.release.set()
+    assert (await fresh) == {key(1): "value of o-1"}
+    assert len(upstream.calls) == 2
+    assert upstream.cancelled == 1
+
+
+async def test_a_follower_of_several_fetches_leaves_them_all() -> None:
+    inflight, upstream = InFlight(), Upstream()
+    firsts = [
+        asyncio.create_task(inflight.fetch("orders", [key(n)], upstream))
+        for n in (1, 2)
+    ]
+    await settle()
+    both = asyncio.create_task(inflight.fetch("orders", [key(1), key(2)], upstream))
+    await settle()
+    for first in firsts:
+        first.cancel()
+    await settle()
+    assert upstream.cancelled == 0
+    both.cancel()
+    await settle()
+    assert upstream.cancelled == 2
+    assert len(inflight) == 0
+
+
+async def test_a_waiter_that_got_its_answer_does_not_cancel_the_others() -> None:
+    inflight, upstream = InFlight(), Upstream()
+    first = asyncio.create_task(inflight.fetch("orders", [key(1)], upstream))
+    await settle()
+    second = asyncio.create_task(inflight.fetch("orders", [key(1)], upstream))
+    await settle()
+    upstream.release.set()
+    assert list(await asyncio.gather(first, second)) == [{key(1): "value of o-1"}] * 2
+    assert upstream.cancelled == 0
+
+
+async def test_the_fetch_runs_outside_the_leaders_operation_scope() -> None:
+    inflight, upstream = InFlight(), Upstream()
+    scope = operation.OperationScope()
+
+    async def leader() -> dict[CacheKey, str | None]:
+        operation.current.set(scope)
+        operation.adopt_current_task()
+        return await inflight.fetch("orders", [key(1)], upstream)
+
+    led = asyncio.create_task(leader())
+    await settle()
+    follower = asyncio.create_task(inflight.fetch("orders", [key(1)], upstream))
+    await settle()
+    scope.close()  # the leader's client left
+    await settle()
+    assert upstream.scopes == [None]
+    assert upstream.cancelled == 0
+    upstream.release.set()
+    assert (await follower) == {key(1): "value of o-1"}
+    assert led.cancelled()

@@ -33,6 +33,7 @@ from gateway.providers.base import (
     ProviderBase,
     ShipmentFilter,
 )
+from gateway.providers.fanout import FanOut
 from gateway.providers.flexe import (
     attachments,
     by_sku,
@@ -86,6 +87,21 @@ class FlexeProvider(ProviderBase):
             Capability.CREATE_ATTACHMENT,
             Capability.WEBHOOKS,
         }
+    )
+    # Batch filters take 100 ids (providers.md §1.1) and a list page up to 500;
+    # allocation errors (F10) and retail orders (F22, never listed) are one
+    # call per order.
+    fan_out = FanOut.declare(
+        list_page_size=500,
+        batched={
+            "ORDERS": 100,
+            "LINES": 100,
+            "SHIPMENTS": 100,
+            "SHIPMENTS_BY_ID": 100,
+            "ATTACHMENTS": 100,
+            "INVENTORY": 100,
+            "INBOUND_SHIPMENTS": 100,
+        },
     )
 
     def __init__(

@@ -10,7 +10,8 @@ The dialect, in short:
 - No endpoint lists orders: `index*.py` keep an index fed by the events feed
   (`/events`, a bare array paged by a `Link: <…page_info=…>; rel="next"`
   header), see `sync.py` and `feed.py`. Orders are then fetched one GET each,
-  eight at a time.
+  eight at a time, and kept warm: served again without a GET until an event
+  (feed or webhook) names them or the gateway writes to them (`warm.py`).
 - Products and inventory page by `limit`/`offset`; per-warehouse stock is one
   POST per 100 logistics SKUs; merchant SKU ↔ logisticsSku comes from the cached
   product list (`catalog.py`).
@@ -29,7 +30,8 @@ The dialect, in short:
 Modules: `client.py`, `orders.py`, `listing.py`, `stock.py`, `attachments.py`,
 `api.py`, `wire.py`, `mapping*.py`, `status.py`, `problems.py`, `bodies.py`,
 `fields.py`, `catalog.py` (SKU map), `index*.py`, `sync.py` and `feed.py` (the
-order index and the events feed that fills it), `webhooks.py` (credential
+order index and the events feed that fills it), `warm.py` (orders read before,
+served while the feed names no change to them), `webhooks.py` (credential
 check, event type -> domain event), `webhook_wire.py` (webhook JSON).
 """
 

@@ -9,6 +9,8 @@ Documents are uploaded to B2B shipments (attachments.py). LAPI has no endpoint
 that changes an order, so `update_order` stays NotSupported. Webhooks are
 checked against the subscription's credential and mapped in webhooks.py; the
 order events among them also go into the index at once (`IndexSync.apply_soon`).
+Orders read once are served again from the warm store (warm.py) until the feed
+or a webhook names them, or the gateway writes to them.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from gateway.providers.base import (
     PageRequest,
     ProviderBase,
 )
+from gateway.providers.fanout import FanOut
 from gateway.providers.fieldmap import translated
 from gateway.providers.flexport_logistics import (
     attachments,
@@ -61,6 +64,7 @@ from gateway.providers.flexport_logistics.orders import (
     with_created,
 )
 from gateway.providers.flexport_logistics.sync import IndexSync
+from gateway.providers.flexport_logistics.warm import warm_orders
 
 if TYPE_CHECKING:
     import aiohttp
@@ -86,6 +90,18 @@ class FlexportLogisticsProvider(ProviderBase):
             Capability.CREATE_ATTACHMENT,
             Capability.WEBHOOKS,
         }
+    )
+    # No list endpoint and no batch get: a list page is one GET per order of
+    # its window, plus the catalogue (L9) when a line lacks the merchant SKU;
+    # lines, shipments and documents come inside the order; stock is the
+    # catalogue and L13, 100 SKUs a call.
+    fan_out = FanOut.declare(
+        list_page_size=0,
+        list_extra=1,
+        list_per_item=1,
+        batched={"INVENTORY": 100, "INBOUND_SHIPMENTS": 100},
+        extra={"ORDERS": 1, "INVENTORY": 1},
+        embedded=("LINES", "SHIPMENTS", "ATTACHMENTS"),
     )
 
     def __init__(
@@ -114,8 +130,9 @@ class FlexportLogisticsProvider(ProviderBase):
         self.api = LapiApi(self.upstream, settings.max_batch_size)
         self.catalog = CatalogCache(self.api, catalog_ttl_s)
         self.index: OrderIndex = index if index is not None else MemoryOrderIndex()
-        self.orders = OrderReader(self.api, self.catalog, self.index)
-        self.sync = IndexSync(self.api, self.index, poll_interval_s)
+        self.warm = warm_orders(settings, poll_interval_s)
+        self.orders = OrderReader(self.api, self.catalog, self.index, self.warm)
+        self.sync = IndexSync(self.api, self.index, poll_interval_s, self.warm)
         secret = settings.webhook_secret
         self._webhook_secret = secret.get_secret_value() if secret else None
         self._webhook_username = settings.webhook_username
@@ -148,12 +165,15 @@ class FlexportLogisticsProvider(ProviderBase):
 
     async def _fetch_listed(self, entries: list[IndexEntry]) -> dict[str, Order]:
         wanted = [r for r in (refs.parse(e.id) for e in entries) if r is not None]
-        orders = await self.orders.by_refs(wanted, {e.id: e for e in entries})
-        # What we just read is fresher than the index: keep the index in step.
-        await self.index.upsert(
-            [IndexEntry(o.id, o.kind, status=o.raw_status) for o in orders.values()]
-        )
-        return orders
+        read = await self.orders.read(wanted, {e.id: e for e in entries})
+        # What we just read is fresher than the index: keep the index in step
+        # (not warm ones: a shared index may know a newer status already).
+        fresh = [o for o in read.orders.values() if o.id in read.fetched]
+        if fresh:
+            await self.index.upsert(
+                [IndexEntry(o.id, o.kind, status=o.raw_status) for o in fresh]
+            )
+        return read.orders
 
     async def get_lines(
         self, order_ids: Sequence[str]
@@ -192,6 +212,7 @@ class FlexportLogisticsProvider(ProviderBase):
                 PATHS[data.kind], body, idempotency_key=idempotency_key
             )
         (order,) = await self.orders.to_orders([(ref_of(data.kind, raw), raw)])
+        self.orders.written(order.id)
         # Into the index at once, so the next list shows it.
         entry = await self.orders.created_entry(order)
         await self.index.upsert(
@@ -207,10 +228,14 @@ class FlexportLogisticsProvider(ProviderBase):
         if ref is None:
             raise NotFound(self.slug, f"no order {id}")
         path = f"{PATHS[ref.kind]}/{ref.number}"
-        with translated(FIELDS):
-            raw = await self.api.post(
-                f"{path}/cancel", None, idempotency_key=str(uuid.uuid4())
-            )
+        try:
+            with translated(FIELDS):
+                raw = await self.api.post(
+                    f"{path}/cancel", None, idempotency_key=str(uuid.uuid4())
+                )
+        finally:
+            # Even a failed call may have cancelled it (a timeout, a lost answer).
+            self.orders.written(ref.id)
         if not isinstance(raw, dict):
             # LAPI documents a bare 200; the sandbox answers with the order.
             raw = (await self.api.get(path)).data
@@ -231,9 +256,13 @@ class FlexportLogisticsProvider(ProviderBase):
             raise NotFound(self.slug, f"no order {order_id}")
         if ref.kind is not OrderKind.B2B:
             raise self.unsupported("attach documents to DTC orders")
-        return await attachments.attach(
-            self.api, self.orders, ref, data, idempotency_key
-        )
+        try:
+            return await attachments.attach(
+                self.api, self.orders, ref, data, idempotency_key
+            )
+        finally:
+            # LAPI emits no event for an upload: the order's documents changed.
+            self.orders.written(ref.id)
 
     # Inventory, inbound shipments, health -------------------------------------
 

@@ -3,16 +3,18 @@
 B2B outbounds are at `/outbounds/{orderId}`, DTC orders at `/orders/{id}`; the
 domain id says which (refs.py). Every GET runs under the FAN_OUT semaphore and
 inside the token bucket `Upstream` applies. The catalogue is fetched only when
-a line lacks the merchant SKU.
+a line lacks the merchant SKU. With a warm store (warm.py), orders it knows
+current are served from it and only the others are read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
+from gateway.cache.fetch import fresh_reads
 from gateway.errors import ProviderError
 from gateway.models import Order, OrderKind
 from gateway.providers.flexport_logistics import feed, mapping, mapping_dtc, wire
@@ -24,28 +26,74 @@ from gateway.providers.flexport_logistics.index import (
     OrderIndex,
 )
 from gateway.providers.flexport_logistics.refs import OrderRef
+from gateway.providers.flexport_logistics.warm import WarmOrders
 
 PATHS = {OrderKind.B2B: "/outbounds", OrderKind.DTC: "/orders"}
 KINDS = (OrderKind.B2B, OrderKind.DTC)
 
 
+class Read(NamedTuple):
+    """Orders by domain id, and the ids of those just read from LAPI."""
+
+    orders: dict[str, Order]
+    fetched: frozenset[str]
+
+
 class OrderReader:
     """Fetches orders by id or external id and maps them to domain Orders."""
 
-    def __init__(self, api: LapiApi, catalog: CatalogCache, index: OrderIndex) -> None:
+    def __init__(
+        self,
+        api: LapiApi,
+        catalog: CatalogCache,
+        index: OrderIndex,
+        warm: WarmOrders | None = None,
+    ) -> None:
         self.api = api
         self.catalog = catalog
         self.index = index
+        self.warm = warm
 
     async def by_refs(
         self, wanted: Sequence[OrderRef], known: Mapping[str, IndexEntry]
     ) -> dict[str, Order]:
         """Orders by domain id; 404s are absent. `known` supplies B2B creation times."""
-        raws = await self.api.gather_map(
-            wanted, lambda r: self.api.get_or_none(f"{PATHS[r.kind]}/{r.number}")
+        return (await self.read(wanted, known)).orders
+
+    async def read(
+        self, wanted: Sequence[OrderRef], known: Mapping[str, IndexEntry]
+    ) -> Read:
+        """`by_refs`, saying which orders were read from LAPI (not served warm)."""
+        # A client that asked for fresh data gets it from LAPI, and what that
+        # read brings still refreshes the store.
+        warm = (
+            self.warm.get(r.id for r in wanted)
+            if self.warm is not None and not fresh_reads.get()
+            else {}
         )
-        orders = await self.to_orders(list(raws.items()))
-        return {o.id: with_created(o, known.get(o.id)) for o in orders}
+        since = self.warm.mark() if self.warm is not None else 0
+        missing = [r for r in wanted if r.id not in warm]
+        raws = await self.api.gather_map(
+            missing, lambda r: self.api.get_or_none(f"{PATHS[r.kind]}/{r.number}")
+        )
+        fetched = await self.to_orders(list(raws.items()))
+        if self.warm is not None:
+            # Without `known`'s creation time: the index may learn it later.
+            self.warm.put(fetched, since)
+        found = {**warm, **{o.id: o for o in fetched}}
+        orders = {
+            r.id: with_created(found[r.id], known.get(r.id))
+            for r in wanted
+            if r.id in found
+        }
+        return Read(orders, frozenset(o.id for o in fetched))
+
+    def written(self, order_id: str) -> None:
+        """The gateway changed this order: the warm store must read it again.
+        Called after the write, so that a read racing it cannot keep the body
+        from before."""
+        if self.warm is not None:
+            self.warm.changed([order_id])
 
     async def by_external_ids(self, external_ids: Sequence[str]) -> dict[str, Order]:
         """Orders by external id through L3/L7 (percent-encoded in the path).

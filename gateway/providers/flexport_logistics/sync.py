@@ -12,6 +12,12 @@ in the background, through the same `feed.to_entry`. They only make the index
 current earlier; the feed still brings every event, so one that is lost here
 (an upsert that fails) arrives with the next poll, and merging makes the
 repeat harmless.
+
+After its first read the sync goes on from its own position, not the stored
+one: with a shared (Redis) index another instance may have moved the stored
+cursor past events this process then never sees, and a `FeedListener` (the
+warm order store, warm.py) must see every event from where it began.
+Replaying what another instance read is harmless (merging, above).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from typing import Protocol
 
 from gateway.errors import Rejected
 from gateway.providers.flexport_logistics import feed, wire
@@ -34,13 +41,42 @@ MAX_RETRY_DELAY_S = 5.0
 """A failed read is retried sooner than the next poll, but not in a tight loop."""
 
 
+class FeedListener(Protocol):
+    """Told of every event the sync sees, from polls and webhooks alike."""
+
+    def reading(self, *, restart: bool) -> None:
+        """A page of the feed is about to be asked for; `restart`: the first of a
+        read not from this process's own position, so events before it may
+        never be seen."""
+
+    def seen(self, events: Sequence[wire.Event]) -> None:
+        """Events read from the feed or delivered by webhook (maybe again)."""
+
+    def followed(self) -> None:
+        """The last page asked for was the feed's end: every event up to when
+        it was asked for has been seen."""
+
+    def failed(self) -> None:
+        """A read stopped short of the end: changes since the last one that
+        reached it may be unseen until another does."""
+
+
 class IndexSync:
     """Reads the events feed into an OrderIndex; one reader at a time."""
 
-    def __init__(self, api: LapiApi, index: OrderIndex, poll_interval_s: float) -> None:
+    def __init__(
+        self,
+        api: LapiApi,
+        index: OrderIndex,
+        poll_interval_s: float,
+        listener: FeedListener | None = None,
+    ) -> None:
         self.api = api
         self.index = index
         self.poll_interval_s = poll_interval_s
+        self.listener = listener
+        # Where this process's reading stopped; None until its first read.
+        self._position: FeedPosition | None = None
         self._caught_up = False
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -69,6 +105,8 @@ class IndexSync:
     def apply_soon(self, events: Sequence[wire.Event]) -> None:
         """Merge what these (webhook) events say about orders into the index,
         in a background task; without a running loop, leave them to the feed."""
+        if self.listener is not None:
+            self.listener.seen(events)
         entries = [e for e in map(feed.to_entry, events) if e is not None]
         if not entries:
             return
@@ -143,9 +181,26 @@ class IndexSync:
                 await asyncio.sleep(min(self.poll_interval_s, MAX_RETRY_DELAY_S))
 
     async def _read_to_end(self) -> int:
-        position = FeedPosition.decode(await self.index.feed_cursor())
+        if self.listener is None:
+            return await self._read_pages()
+        try:
+            read = await self._read_pages()
+        except BaseException:
+            self.listener.failed()
+            raise
+        self.listener.followed()
+        return read
+
+    async def _read_pages(self) -> int:
+        position = self._position
+        if position is None:
+            position = FeedPosition.decode(await self.index.feed_cursor())
         read = 0
+        restart = self._position is None
         while True:
+            if self.listener is not None:
+                self.listener.reading(restart=restart)
+                restart = False
             try:
                 events, next_info = await feed.read_page(self.api, position.page_info)
             except Rejected:
@@ -157,6 +212,8 @@ class IndexSync:
                 position = FeedPosition()
                 continue
             fresh = events[position.seen :]
+            if self.listener is not None:
+                self.listener.seen(fresh)
             entries = [e for e in map(feed.to_entry, fresh) if e is not None]
             if entries:
                 await self.index.upsert(entries)
@@ -166,6 +223,7 @@ class IndexSync:
             else:
                 position = FeedPosition(position.page_info, len(events))
             await self.index.set_feed_cursor(position.encode())
+            self._position = position
             if next_info is None:
                 self._read_at = time.monotonic()
                 if read:

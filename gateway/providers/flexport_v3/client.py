@@ -41,6 +41,7 @@ from gateway.providers.base import (
     ProviderBase,
     PurchaseOrderFilter,
 )
+from gateway.providers.fanout import FanOut
 from gateway.providers.flexport_v3 import changes, listing, mapping, webhooks, wire
 from gateway.providers.flexport_v3.api import (
     EXPAND,
@@ -83,6 +84,9 @@ class FlexportV3Provider(ProviderBase):
             Capability.WEBHOOKS,
         }
     )
+    # Pages of 100; no batch get, so a PO, its lines and its documents are one
+    # call each per PO.
+    fan_out = FanOut.declare(list_page_size=100)
 
     def __init__(
         self,

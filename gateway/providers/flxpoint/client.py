@@ -24,6 +24,7 @@ from gateway.providers.base import (
     ProviderBase,
     ShipmentFilter,
 )
+from gateway.providers.fanout import FanOut
 from gateway.providers.fieldmap import translated
 from gateway.providers.flxpoint import acknowledge, mapping, polling, shipments, wire
 from gateway.providers.flxpoint.api import (
@@ -68,6 +69,13 @@ class FlxpointProvider(ProviderBase):
             Capability.CREATE_SHIPMENT,
             Capability.POLL_CHANGES,
         }
+    )
+    # X1 lists oldest first with no total, so a list page first probes the
+    # count: 3 calls beyond the page for a few hundred FRs (tail.py; about
+    # 2·log2(N/100) beyond). X1 and X7 have no id filter: orders and shipments
+    # are one call per FR. FRs carry their items; X10 takes 100 SKUs a call.
+    fan_out = FanOut.declare(
+        list_extra=3, batched={"INVENTORY": 100}, embedded=("LINES",)
     )
 
     def __init__(

@@ -8,6 +8,7 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
 
 from gateway.errors import GatewayError
 from resolvers import (
@@ -194,7 +195,26 @@ def should_mask_error(error: GraphQLError) -> bool:
     return True
 
 
-schema = strawberry.Schema(
+class GatewaySchema(strawberry.Schema):
+    """The strawberry schema, logging each error where it is understood."""
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        # Strawberry's default logs every error with its traceback: under a
+        # provider outage that is one traceback per failed field per request,
+        # which costs more CPU than the answer. A provider failure is logged
+        # once where the call failed (gateway.http), an unexpected error with
+        # its traceback by should_mask_error, and a client's mistake is at
+        # most one DEBUG line.
+        if log.isEnabledFor(logging.DEBUG):
+            for error in errors:
+                log.debug("graphql error at %s: %s", error.path, error.message)
+
+
+schema = GatewaySchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

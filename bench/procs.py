@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,7 +99,7 @@ def running(
             popen.kill()
 
 
-def sandbox(latency_ms: float, core: int | None) -> Iterator[Proc]:
+def sandbox(latency_ms: float, core: int | None) -> AbstractContextManager[Proc]:
     """The simulated providers with latency on every request and no rate limits."""
     port = free_port()
     argv = [sys.executable, "-m", "gateway.sandbox", "--port", str(port)]
@@ -110,7 +110,7 @@ def sandbox(latency_ms: float, core: int | None) -> Iterator[Proc]:
 
 def gateway(
     sandbox_url: str, providers: list[str], core: int | None, env: Mapping[str, str]
-) -> Iterator[Proc]:
+) -> AbstractContextManager[Proc]:
     """A gateway process on `providers` at the sandbox, without client-side limits."""
     port = free_port()
     settings = {"GATEWAY_LOG_LEVEL": "WARNING", **env}

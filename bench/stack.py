@@ -29,17 +29,22 @@ def sandbox(core: int | None) -> AbstractContextManager[procs.Proc]:
 
 
 def gateway(
-    sandbox_url: str, core: int | None, env: Mapping[str, str] | None = None
+    sandbox_url: str,
+    core: int | None,
+    env: Mapping[str, str] | None = None,
+    launcher: Sequence[str] = ("-m", "gateway"),
 ) -> AbstractContextManager[procs.Proc]:
     """A gateway process on every provider at the sandbox, with default settings
-    (client-side rate limits, deadline, budgets, breaker, cache, polling)."""
+    (client-side rate limits, deadline, budgets, breaker, cache, polling).
+
+    `launcher` replaces `-m gateway` (bench/memory_profile.py traces it)."""
     port = procs.free_port()
     settings = {"GATEWAY_LOG_LEVEL": "WARNING", **(env or {})}
     for slug, token in procs.SANDBOX_TOKENS.items():
         key = f"GATEWAY_PROVIDERS__{slug.upper()}"
         settings[f"{key}__TOKEN"] = token
         settings[f"{key}__BASE_URL"] = f"{sandbox_url}/{slug.replace('_', '-')}"
-    argv = [sys.executable, "-m", "gateway", "--no-sandbox", "--port", str(port)]
+    argv = [sys.executable, *launcher, "--no-sandbox", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
     return procs.running(procs.pinned(core, argv), url, "/healthz", settings)
 

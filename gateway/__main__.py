@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -139,6 +140,7 @@ async def serve(settings: Settings) -> None:
             handler_cancellation=True,
         )
         await runner.setup()
+        freeze_startup_objects()
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
         runners.append(runner)
@@ -155,6 +157,21 @@ async def serve(settings: Settings) -> None:
     finally:
         for runner in reversed(runners):
             await runner.cleanup()
+
+
+def freeze_startup_objects() -> None:
+    """Move what start-up made (modules, the schema, providers: ~110 k objects)
+    out of the cyclic GC's reach, once, for the life of the process.
+
+    A full collection otherwise scans them all each time and runs only once
+    the garbage reaching the oldest generation is a quarter of them, so a
+    request's cyclic garbage (strawberry's and graphql-core's execution
+    objects) piles up between collections and fragments pymalloc's arenas.
+    Frozen, full collections see only what requests made: cheap, and often.
+    Only the real server does this: a test process makes many apps.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _loopback(host: str) -> str:

@@ -105,6 +105,7 @@ async def _entity_cache(app: web.Application) -> AsyncIterator[None]:
         cache_from_url(
             settings.cache_url,
             max_items=settings.cache.max_items,
+            max_bytes=settings.cache.max_bytes,
             prefix=settings.cache.key_prefix,
         )
         if settings.cache.enabled

@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from gateway import __version__
+from gateway import __version__, provider_time
 from gateway.breaker import CircuitBreaker
 from gateway.errors import (
     ErrorParser,
@@ -58,7 +58,9 @@ deadline: contextvars.ContextVar[tuple[float, float] | None] = contextvars.Conte
 )
 """(start, end) of the operation on the monotonic clock, set by the view: no
 upstream call, rate-limiter wait or retry of the operation runs past `end`, nor
-past `start` + the provider's `budget_s`. Background work has none."""
+once the operation has waited the provider's `budget_s` on that provider (time
+spent waiting on other providers is not charged: `gateway.provider_time`).
+Background work has none."""
 
 Params = Mapping[str, str | int | Sequence[str]] | Sequence[tuple[str, str]]
 
@@ -137,6 +139,34 @@ class Upstream:
         pre-signed upload target) and without the auth headers: it carries its
         own credential, and our token must not travel to another host.
         """
+        # Attempts, rate-limiter waits and backoff all count as waiting on
+        # this provider: the budget (`_time_left`) is charged for them.
+        with provider_time.waiting(deadline.get(), self.provider):
+            return await self._send(
+                method,
+                path,
+                params=params,
+                json=json,
+                data=data,
+                headers=headers,
+                replay_safe=replay_safe,
+                expect_json=expect_json,
+                absolute=absolute,
+            )
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None,
+        json: Any,
+        data: bytes | None,
+        headers: Mapping[str, str] | None,
+        replay_safe: bool | None,
+        expect_json: bool,
+        absolute: bool,
+    ) -> Response:
         safe = method in ("GET", "HEAD") if replay_safe is None else replay_safe
         all_headers = {**({} if absolute else self.auth_headers), **(headers or {})}
         if rid := request_id.get():
@@ -246,13 +276,15 @@ class Upstream:
         return retry_after if self.budget.try_retry() else None
 
     def _time_left(self) -> float | None:
-        """Seconds this operation may still spend on this provider; None: no
-        deadline (background work)."""
+        """Seconds this operation may still spend on this provider: to its
+        deadline, and what is left of the provider's budget after the time the
+        operation already waited on it (`provider_time`); None: no deadline
+        (background work)."""
         span = deadline.get()
         if span is None:
             return None
-        start, end = span
-        return min(end, start + self.budget_s) - time.monotonic()
+        left = self.budget_s - provider_time.used(span, self.provider)
+        return min(span[1] - time.monotonic(), left)
 
     def _in_time(self, wait_s: float) -> bool:
         """Whether waiting `wait_s` before a retry still leaves time for it."""

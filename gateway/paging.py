@@ -105,8 +105,11 @@ class _Window(Generic[T]):
             return Position(self.next_token, 0)
         return Position(self.start.token, self.start.offset + self.used)
 
-    def exhausted_with_more(self) -> bool:
-        return self.used >= len(self.items) and self.next_token is not None
+
+Arrived = Callable[[Mapping[str, Sequence[T]], int], None]
+"""Told, each time a provider's window arrives or fails, the items of each
+provider arrived so far that can still be in the page, and how many providers
+are still outstanding (see `merge_pages`)."""
 
 
 async def merge_pages(
@@ -116,6 +119,7 @@ async def merge_pages(
     sort_key: Callable[[T], datetime | None],
     *,
     oldest_first: bool = False,
+    arrived: Arrived[T] | None = None,
 ) -> MergedPage[T]:
     """Fetch up to `first` items from each provider, merge newest first.
 
@@ -123,14 +127,42 @@ async def merge_pages(
     takes the oldest head instead (an item without a time counts as oldest).
     The merge stops early where a provider's fetched window ran out but it has
     more pages, because its next items could come before what is left.
+
+    `arrived` is called as each window arrives (or its provider fails), with
+    the merge of the windows arrived so far: a provider still outstanding can
+    only push items out of it, so the page's items of those providers are
+    among these, and once none is outstanding they are the page. The caller
+    may start their nested loads without waiting for the slowest provider.
     """
     active = [slug for slug, pos in cursor.items() if not pos.done]
+    pick = min if oldest_first else max
+    got: dict[str, _Window[T]] = {}
+    pending = set(active)
+
+    def settled(slug: str, win: _Window[T] | None) -> None:
+        if arrived is None:
+            return
+        pending.discard(slug)
+        if win is not None:
+            got[slug] = win
+        # In `active` order, as the final merge, so ties break the same way.
+        so_far = {s: got[s] for s in active if s in got}
+        taken: dict[str, list[T]] = {s: [] for s in so_far}
+        for s in _merge_order(so_far, first, sort_key, pick):
+            taken[s].append(so_far[s].items[len(taken[s])])
+        arrived(taken, len(pending))
 
     async def window(slug: str) -> _Window[T]:
         pos = cursor[slug]
         size = min(pos.offset + first, MAX_PAGE_SIZE)
-        page = await fetch(slug, PageRequest(size=size, cursor=pos.token))
-        return _Window(pos, page.items[pos.offset :], page.next_cursor)
+        try:
+            page = await fetch(slug, PageRequest(size=size, cursor=pos.token))
+        except ProviderError:
+            settled(slug, None)
+            raise
+        win = _Window(pos, page.items[pos.offset :], page.next_cursor)
+        settled(slug, win)
+        return win
 
     fetched = await asyncio.gather(
         *(window(slug) for slug in active), return_exceptions=True
@@ -152,15 +184,8 @@ async def merge_pages(
     for slug, win in windows.items():
         if not win.items:
             positions[slug] = win.position()
-    pick = min if oldest_first else max
     edges: list[Edge[T]] = []
-    while len(edges) < first:
-        if any(w.exhausted_with_more() for w in windows.values()):
-            break
-        candidates = [s for s, w in windows.items() if w.used < len(w.items)]
-        if not candidates:
-            break
-        slug = pick(candidates, key=lambda s: _key(sort_key, windows[s]))
+    for slug in _merge_order(windows, first, sort_key, pick):
         win = windows[slug]
         item = win.items[win.used]
         win.used += 1
@@ -175,11 +200,36 @@ async def merge_pages(
     return MergedPage(edges, has_next, end, failures)
 
 
+def _merge_order(
+    windows: Mapping[str, _Window[T]],
+    first: int,
+    sort_key: Callable[[T], datetime | None],
+    pick: Callable[..., str],
+) -> list[str]:
+    """The provider of each edge of the merged page, in page order (windows'
+    `used` counts untouched)."""
+    used = {slug: win.used for slug, win in windows.items()}
+    order: list[str] = []
+    while len(order) < first:
+        if any(
+            used[s] >= len(w.items) and w.next_token is not None
+            for s, w in windows.items()
+        ):
+            break
+        candidates = [s for s, w in windows.items() if used[s] < len(w.items)]
+        if not candidates:
+            break
+        slug = pick(candidates, key=lambda s: _key(sort_key, windows[s].items[used[s]]))
+        used[slug] += 1
+        order.append(slug)
+    return order
+
+
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
-def _key(sort_key: Callable[[T], datetime | None], win: _Window[T]) -> datetime:
-    value = sort_key(win.items[win.used])
+def _key(sort_key: Callable[[T], datetime | None], item: T) -> datetime:
+    value = sort_key(item)
     if value is None:
         return _EPOCH
     return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -267,6 +267,14 @@ class CacheSettings(BaseModel):
     max_items: int = Field(
         default=50_000, ge=1, description="Entities the in-process cache holds (LRU)."
     )
+    # Values range from a few hundred bytes to tens of KiB, so the count alone
+    # bounds nothing; the same number as gateway.cache.memory.DEFAULT_MAX_BYTES.
+    max_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1,
+        description="Bytes of encoded entities (with their keys) the in-process "
+        "cache holds (LRU beyond them).",
+    )
     # The same string as gateway.cache.redis_cache.DEFAULT_PREFIX (a test keeps
     # them equal); importing it would pull redis into every settings import.
     key_prefix: str = Field(

@@ -18,6 +18,7 @@ import uuid
 import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import fields
 from typing import Any
 
 import orjson
@@ -42,6 +43,8 @@ log = logging.getLogger("gateway.view")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 KEEP_ALIVE_S = 15.0
+CONTEXT = web.RequestKey("gateway.context", Context)
+"""Where a request's Context waits (on the aiohttp request) to be released."""
 HTTP_ERROR_CODES = {
     400: "BAD_REQUEST",
     404: "NOT_FOUND",
@@ -108,7 +111,11 @@ class GatewayView(GraphQLView[Context, None]):
                     "PAYLOAD_TOO_LARGE",
                     media_type,
                 )
-            return await self.run(request=request)
+            response = await self.run(request=request)
+            # Only on a normal end: a write whose client left (a cancellation)
+            # still runs in the background with its context.
+            release_context(request.get(CONTEXT))
+            return response
         except web.HTTPRequestEntityTooLarge:
             # Over even the app's client_max_size while reading the body.
             return json_error(
@@ -180,7 +187,7 @@ class GatewayView(GraphQLView[Context, None]):
             request.headers.get("Cache-Control"), request.headers.get("Pragma")
         )
         fresh_reads.set(bypass)
-        return Context(
+        request[CONTEXT] = context = Context(
             settings=self.settings,
             providers=providers,
             loaders=Loaders.create(
@@ -198,6 +205,7 @@ class GatewayView(GraphQLView[Context, None]):
             broker=self.get_broker(),
             inflight=self.inflight,
         )
+        return context
 
     async def get_sub_response(self, request: web.Request) -> web.Response:
         response = web.Response()
@@ -253,6 +261,23 @@ class GatewayView(GraphQLView[Context, None]):
         ):
             sub_response.set_status(400)
         return sub_response
+
+
+def release_context(context: Context | None) -> None:
+    """Drop what a finished request's loaders hold (their futures and values).
+
+    graphql-core's and strawberry's per-request objects reference each other
+    in cycles that reach the context, so without this every order, line and
+    stock level a request read stays until a full cyclic collection: measured
+    at ~3,000 objects a board (1.1 M freed by generation-2 collections in a
+    40 s run), 124 k of them garbage at its end. Cleared, refcounting frees
+    them when the request ends, and only the small cyclic shell waits.
+    """
+    if context is None:
+        return
+    for field in fields(context.loaders):
+        getattr(context.loaders, field.name).clear_all()
+    context.partial_errors.clear()
 
 
 def _streaming(result: object) -> bool:

@@ -7,7 +7,14 @@ from datetime import datetime
 from typing import TypeVar
 
 from gateway.errors import InvalidArgument, ProviderError
-from gateway.paging import Fetch, MergedPage, Position, decode_cursor, merge_pages
+from gateway.paging import (
+    Arrived,
+    Fetch,
+    MergedPage,
+    Position,
+    decode_cursor,
+    merge_pages,
+)
 from gateway.providers.base import Page, PageRequest
 from schema.node import Info
 from schema.pagination import MAX_FIRST
@@ -24,6 +31,7 @@ async def merged_page(
     sort_key: Callable[[T], datetime | None],
     *,
     oldest_first: bool = False,
+    arrived: Arrived[T] | None = None,
 ) -> MergedPage[T]:
     """One page merged across `providers`; a failed provider is a partial error.
 
@@ -31,6 +39,7 @@ async def merged_page(
     that failed are left out of the page (the next page asks them again) and
     reported as errors at the field's path, next to the others' data; when
     every one failed the field fails, still with one error per provider.
+    `arrived` hears of each provider's window as it arrives (`merge_pages`).
     """
     if not 1 <= first <= MAX_FIRST:
         raise InvalidArgument(f"first must be between 1 and {MAX_FIRST}, got {first}")
@@ -48,7 +57,12 @@ async def merged_page(
     path = tuple(info.path.as_list())
     try:
         merged = await merge_pages(
-            cursor, first, recorded, sort_key, oldest_first=oldest_first
+            cursor,
+            first,
+            recorded,
+            sort_key,
+            oldest_first=oldest_first,
+            arrived=arrived,
         )
     except ProviderError as raised:
         # Every provider failed: the list is null with the first one's error,

@@ -11,6 +11,7 @@ from gateway.cache.pages import ORDER_PAGES, cached_page
 from gateway.errors import InvalidArgument
 from gateway.providers.base import Capability, OrderFilter, Page, PageRequest
 from resolvers.lists import merged_page
+from resolvers.order_prefetch import OrderPrefetch
 from schema.enums import Provider, provider_slug
 from schema.filters import OrderFilter as OrderFilterInput
 from schema.node import Info
@@ -77,8 +78,17 @@ async def list_orders(
             inflight=context.inflight,
         )
 
+    # The others' nested loads start while the slowest provider's window is
+    # still outstanding: a hung provider holds up only its own data.
+    prefetch = OrderPrefetch.for_field(info)
     merged = await merged_page(
-        info, first, after, _providers(info, filter), fetch, lambda o: o.created_at
+        info,
+        first,
+        after,
+        _providers(info, filter),
+        fetch,
+        lambda o: o.created_at,
+        arrived=prefetch.arrived if prefetch else None,
     )
     loader = context.loaders.order_by_ref
     for edge in merged.edges:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from gateway.cache.base import EntityCache
-from gateway.cache.memory import DEFAULT_MAX_ITEMS, MemoryCache
+from gateway.cache.memory import DEFAULT_MAX_BYTES, DEFAULT_MAX_ITEMS, MemoryCache
 from gateway.cache.redis_cache import (
     DEFAULT_COOLDOWN_S,
     DEFAULT_PREFIX,
@@ -23,6 +23,7 @@ def cache_from_url(
     url: str | None,
     *,
     max_items: int = DEFAULT_MAX_ITEMS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     prefix: str = DEFAULT_PREFIX,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     cooldown_s: float = DEFAULT_COOLDOWN_S,
@@ -30,7 +31,8 @@ def cache_from_url(
 ) -> EntityCache:
     """Redis for `redis://…`, `rediss://…` (TLS) or `unix://…`; else in process.
 
-    Unset, empty or `memory://` is the in-process cache (`max_items`, `clock`).
+    Unset, empty or `memory://` is the in-process cache (`max_items`,
+    `max_bytes`, `clock`).
     The Redis options (`prefix`, `timeout_s`, `cooldown_s`) apply to Redis only.
     Any other scheme is a ValueError, so that a typo fails at start-up instead
     of silently giving each instance a private cache.
@@ -41,7 +43,7 @@ def cache_from_url(
             url, prefix, timeout_s=timeout_s, cooldown_s=cooldown_s, clock=clock
         )
     if scheme in MEMORY_SCHEMES:
-        return MemoryCache(max_items, clock)
+        return MemoryCache(max_items, clock, max_bytes)
     # Only the scheme: the rest of a URL may hold a password.
     raise ValueError(
         "a cache URL is redis://, rediss://, unix:// or memory://, "

@@ -11,6 +11,10 @@ from gateway.cache.base import CacheKey, Entry
 from gateway.cache.refresh import Refresher
 
 DEFAULT_MAX_ITEMS = 50_000
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+ITEM_OVERHEAD_BYTES = 200
+"""What an item costs besides its value and key text: the slot tuple, the
+_Item, the OrderedDict node and the value's bytes header (measured ~190)."""
 
 
 class _Item(NamedTuple):
@@ -18,6 +22,12 @@ class _Item(NamedTuple):
     expires_at: float
     entity_generation: int
     provider_generation: int
+    weight: int
+
+
+def weight_of(slot: tuple[str, str, str], value: bytes) -> int:
+    """The bytes an item is counted for against `max_bytes`."""
+    return ITEM_OVERHEAD_BYTES + len(value) + sum(len(part) for part in slot)
 
 
 _Slot = tuple[str, str, str]
@@ -25,24 +35,35 @@ _Slot = tuple[str, str, str]
 
 
 class MemoryCache:
-    """An EntityCache in a dict: LRU beyond `max_items`, TTL per item.
+    """An EntityCache in a dict: LRU beyond `max_items` or `max_bytes`, TTL per item.
+
+    Values vary from a few hundred bytes (a stock level) to tens of KiB (an
+    order with many lines), so a count alone does not bound the memory:
+    `nbytes` sums each item's `weight_of` and never exceeds `max_bytes`; a
+    value heavier than that on its own is not kept.
 
     Invalidating a provider or an entity bumps a generation counter, which is
     O(1): every item remembers the generations it was stored under and reads as
-    a miss once either has moved on. Such stale items take room until a read
-    meets them or the LRU evicts them, so `len()` can exceed the live count but
-    never `max_items`. `clock` is injectable for tests (monotonic seconds),
-    and may be replaced on a running cache; its refresher reads it too.
+    a miss once either has moved on. Such stale items, and expired ones, take
+    room until a read meets them or the LRU evicts them, so `len()` can exceed
+    the live count but never `max_items`, nor their weight `max_bytes`.
+    `clock` is injectable for tests (monotonic seconds), and may be replaced
+    on a running cache; its refresher reads it too.
     """
 
     def __init__(
         self,
         max_items: int = DEFAULT_MAX_ITEMS,
         clock: Callable[[], float] = time.monotonic,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         if max_items < 1:
             raise ValueError(f"max_items must be at least 1, not {max_items}")
+        if max_bytes < 1:
+            raise ValueError(f"max_bytes must be at least 1, not {max_bytes}")
         self.max_items = max_items
+        self.max_bytes = max_bytes
+        self.nbytes = 0
         self.clock = clock
         self.refresher = Refresher(lambda: self.clock())
         self._items: OrderedDict[_Slot, _Item] = OrderedDict()
@@ -75,7 +96,7 @@ class MemoryCache:
                 or item.provider_generation
                 != self._provider_generations.get(key.provider, 0)
             ):
-                del self._items[slot]
+                self._drop(slot)
                 continue
             self._items.move_to_end(slot)
             found[key] = Entry(item.value, item.expires_at - now)
@@ -90,20 +111,31 @@ class MemoryCache:
         entity_generation = self._entity_generations.get(entity, 0)
         for key, value in items.items():
             slot = (entity, key.provider, key.key)
+            self._drop(slot)
+            weight = weight_of(slot, value)
+            if weight > self.max_bytes:
+                continue  # it would evict everything else and still not fit
             self._items[slot] = _Item(
                 value,
                 expires_at,
                 entity_generation,
                 self._provider_generations.get(key.provider, 0),
+                weight,
             )
-            self._items.move_to_end(slot)
-        while len(self._items) > self.max_items:
-            self._items.popitem(last=False)
+            self.nbytes += weight
+        while len(self._items) > self.max_items or self.nbytes > self.max_bytes:
+            _, evicted = self._items.popitem(last=False)
+            self.nbytes -= evicted.weight
+
+    def _drop(self, slot: _Slot) -> None:
+        item = self._items.pop(slot, None)
+        if item is not None:
+            self.nbytes -= item.weight
 
     async def invalidate(self, entity: str, keys: Sequence[CacheKey]) -> None:
         self.refresher.forget(entity, list(keys))
         for key in keys:
-            self._items.pop((entity, key.provider, key.key), None)
+            self._drop((entity, key.provider, key.key))
 
     async def invalidate_provider(self, provider: str) -> None:
         self.refresher.forget_provider(provider)
@@ -118,3 +150,4 @@ class MemoryCache:
     async def close(self) -> None:
         await self.refresher.aclose()
         self._items.clear()
+        self.nbytes = 0

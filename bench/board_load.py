@@ -32,15 +32,8 @@ import aiohttp
 from bench import procs, stack, upstream
 from bench.load import Run, percentile_ms, timed_run
 
-ORDER_BOARD = """
-query Board($first: Int!, $providers: [Provider!]) {
-  orders(first: $first, filter: {providers: $providers}) { edges { node {
-    id provider status externalId createdAt
-    lines { sku quantity shippedQuantity inventory { provider available } }
-    shipments { status carrier trackingNumbers }
-    attachments { name url } } } } }
-"""
-"""The board of tests/api/test_order_board.py."""
+# One board for the benchmark and the tests that pin its upstream requests.
+from tests.api.test_order_board import ORDER_BOARD
 
 ORDER_PROVIDERS = ("flexe", "flexport_logistics", "flxpoint")
 """Providers with orders (Flexport v3 has purchase orders only)."""
